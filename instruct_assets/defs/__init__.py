@@ -1,0 +1,1 @@
+"""The Dagster layer: wiring, configuration, metadata and checks over the pure modules."""

@@ -1,0 +1,92 @@
+"""Raw sources as observed source assets: their data version is the hash of their files, so
+a changed, added or removed file marks everything downstream of its kind stale."""
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    DataVersion,
+    MetadataValue,
+    ObserveResult,
+    multi_observable_source_asset,
+)
+
+from instruct_assets.catalogue import raw_files
+from instruct_assets.defs.resources import DataPaths
+from instruct_assets.ingest import file_sha256
+from instruct_assets.schema import SourceKind
+
+RAW_SOURCES_GROUP = "raw_sources"
+
+RAW_ASSET_KEYS: dict[SourceKind, AssetKey] = {
+    SourceKind.FAQ: AssetKey("raw_faq_dumps"),
+    SourceKind.DOCS: AssetKey("raw_documentation_pages"),
+    SourceKind.HUMAN: AssetKey("raw_human_sets"),
+    SourceKind.SYNTHETIC: AssetKey("raw_synthetic_sets"),
+}
+SOURCE_CATALOGUE_KEY = AssetKey("source_catalogue")
+
+_DESCRIPTIONS = {
+    SourceKind.FAQ: "FAQ dumps (Markdown, RST, HTML, CSV, JSON) under raw/faq/.",
+    SourceKind.DOCS: "Documentation pages (Markdown, RST, HTML) under raw/docs/.",
+    SourceKind.HUMAN: "Human-written instruction sets under raw/human/.",
+    SourceKind.SYNTHETIC: "Model-generated instruction sets under raw/synthetic/.",
+}
+
+
+def files_version(files: list[tuple[str, str]]) -> str:
+    """One hash for a set of (relative path, content hash) pairs."""
+    digest = hashlib.sha256()
+    for relative_path, content_hash in sorted(files):
+        digest.update(f"{relative_path}\0{content_hash}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _observe_files(raw_dir: Path, paths: list[Path]) -> ObserveResult:
+    hashes = [(path.relative_to(raw_dir).as_posix(), file_sha256(path)) for path in paths]
+    listing = "\n".join(f"- `{name}` {digest[:12]}" for name, digest in sorted(hashes))
+    return ObserveResult(
+        data_version=DataVersion(files_version(hashes)),
+        metadata={
+            "file_count": len(paths),
+            "total_bytes": sum(path.stat().st_size for path in paths),
+            "files": MetadataValue.md(listing or "_no files_"),
+        },
+    )
+
+
+@multi_observable_source_asset(
+    specs=[
+        *(
+            AssetSpec(
+                key, description=_DESCRIPTIONS[kind], group_name=RAW_SOURCES_GROUP, kinds={"file"}
+            )
+            for kind, key in RAW_ASSET_KEYS.items()
+        ),
+        AssetSpec(
+            SOURCE_CATALOGUE_KEY,
+            group_name=RAW_SOURCES_GROUP,
+            kinds={"yaml"},
+            description="Which raw files form which source, with licence and settings.",
+        ),
+    ],
+)
+def observe_raw_sources(
+    context: AssetExecutionContext, data_paths: DataPaths
+) -> Iterator[ObserveResult]:
+    """Hash every raw file, per source kind, and the source catalogue."""
+    for kind, key in RAW_ASSET_KEYS.items():
+        result = _observe_files(data_paths.raw_dir, raw_files(data_paths.raw_dir, kind))
+        yield ObserveResult(
+            asset_key=key, data_version=result.data_version, metadata=result.metadata
+        )
+    catalogue = data_paths.catalogue_file
+    yield ObserveResult(
+        asset_key=SOURCE_CATALOGUE_KEY,
+        data_version=DataVersion(file_sha256(catalogue)[:16] if catalogue.exists() else "absent"),
+        metadata={"path": str(catalogue)},
+    )

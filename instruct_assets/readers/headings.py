@@ -1,0 +1,95 @@
+"""What a heading says about its section: a question, a how-to, or neither.
+
+Used by the FAQ reader (which headings are questions) and the documentation converter (which
+sections can honestly become an instruction). Verb forms come from lemminflect's lexicon, not
+from suffix rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lemminflect import getAllLemmas
+
+INTERROGATIVES = frozenset(
+    {
+        "how",
+        "what",
+        "what's",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "can",
+        "could",
+        "should",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "may",
+        "must",
+        "shall",
+        "has",
+        "have",
+        "am",
+        "was",
+        "were",
+    }
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_PARTICLES = frozenset({"up", "out", "off", "down", "over", "back"})
+_SECOND_PERSON = {"your": "my", "yours": "mine", "yourself": "myself"}
+
+
+def is_question(heading: str) -> bool:
+    text = heading.strip()
+    if text.endswith("?"):
+        return True
+    first = _WORD.match(text)
+    return first is not None and first.group().lower() in INTERROGATIVES
+
+
+def _verb_base(word: str) -> str | None:
+    lemmas = getAllLemmas(word.lower())
+    verbs = lemmas.get("VERB")
+    return verbs[0] if verbs else None
+
+
+def howto_phrase(heading: str) -> str | None:
+    """The task a how-to heading names, as a verb phrase in base form, or None.
+
+    ``Configuring replication`` gives ``configure replication``; ``Create a stream`` gives
+    ``create a stream``. A one-word heading or a first word that is also a noun
+    (``Monitor``, ``Limits``) is not taken as a task: better to skip a section than to invent a
+    question it does not answer."""
+    text = heading.strip().rstrip(".:")
+    words = text.split()
+    if len(words) < 2 or not _WORD.fullmatch(words[0]):
+        return None
+    first = words[0].lower()
+    base = _verb_base(first)
+    if base is None:
+        return None
+    lemmas = getAllLemmas(first)
+    is_gerund = first.endswith("ing") and first != base
+    only_a_verb = "NOUN" not in lemmas and "ADJ" not in lemmas
+    phrasal = words[1].lower() in _PARTICLES  # "Set up TLS": the particle makes it a verb
+    is_imperative = first == base.lower() and (only_a_verb or phrasal)
+    if not (is_gerund or is_imperative):
+        return None
+    rest = [_SECOND_PERSON.get(word.lower(), word) for word in words[1:]]
+    return " ".join([base.lower(), *rest])
+
+
+def with_subject(phrase: str, subject: str | None) -> str:
+    """Add the product a page documents when the phrase does not name it already."""
+    if subject and subject.lower() not in phrase.lower():
+        return f"{phrase} in {subject}"
+    return phrase
