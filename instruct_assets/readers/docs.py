@@ -19,7 +19,12 @@ from pathlib import Path
 from bs4 import NavigableString, Tag
 
 from instruct_assets.readers.formats import FileFormat, decode_text, has_undecodable, printable
-from instruct_assets.readers.headings import howto_phrase, is_question, with_subject
+from instruct_assets.readers.headings import (
+    howto_phrase,
+    is_question,
+    starts_with_question_word,
+    with_subject,
+)
 from instruct_assets.readers.markup import Section, to_markdown
 from instruct_assets.readers.outcomes import ExampleDraft, ReadResult
 from instruct_assets.readers.pages import Page, load_page
@@ -44,7 +49,7 @@ def read_docs(path: Path, file_format: FileFormat, subject: str | None = None) -
     text = decode_text(path.read_bytes())
     undecodable = has_undecodable(text)
     page = load_page(printable(text), file_format, path.name)
-    title_section = page.sections[0] if page.sections and page.sections[0].level == 1 else None
+    title_section = page.title_section
 
     def emit(draft: ExampleDraft) -> None:
         if undecodable and "\ufffd" in draft.instruction + draft.response:
@@ -79,7 +84,7 @@ def read_docs(path: Path, file_format: FileFormat, subject: str | None = None) -
             emit(
                 ExampleDraft(
                     locator=locator,
-                    instruction=f"Explain {with_subject(page.title, subject)}.",
+                    instruction=_title_instruction(page.title, subject),
                     response=response,
                     conversion="docs_page_explain",
                 )
@@ -104,16 +109,43 @@ def read_docs(path: Path, file_format: FileFormat, subject: str | None = None) -
     return result
 
 
+def _question(heading: str, subject: str | None) -> str:
+    """A question heading, with the product named when it opens with a question word and ends
+    with a question mark ("How does replication work in Tidewater?"). Statements that end in
+    "?" ("Background saving fails on Linux?") stay as written."""
+    if heading.endswith("?") and starts_with_question_word(heading):
+        return with_subject(heading[:-1].rstrip(), subject) + "?"
+    return heading
+
+
+def _title_instruction(title: str, subject: str | None) -> str:
+    """What the title-and-description pair asks: the title itself when it is a question or a
+    task ("Install Redis" asks how to install it), otherwise an explanation of the topic."""
+    if is_question(title):
+        return _question(title, subject)
+    phrase = howto_phrase(title)
+    if phrase is not None:
+        return f"How do I {with_subject(phrase, subject)}?"
+    return f"Explain {with_subject(title, subject)}."
+
+
+def _example_instruction(title: str, subject: str | None) -> str:
+    phrase = howto_phrase(title)
+    if phrase is not None:
+        return f"Show an example of how to {with_subject(phrase, subject)}."
+    return f"Show an example of using {with_subject(title, subject)}."
+
+
 def _convert(section: Section, body: str, page: Page, subject: str | None) -> ExampleDraft | str:
     """The example a section makes, or why no template fits it."""
     locator = f"#{section.anchor}{_line(section.line)}"
     title = section.title.strip()
     if is_question(title):
-        question = title
-        if title.endswith("?"):
-            question = with_subject(title[:-1].rstrip(), subject) + "?"
         return ExampleDraft(
-            locator=locator, instruction=question, response=body, conversion="docs_question_heading"
+            locator=locator,
+            instruction=_question(title, subject),
+            response=body,
+            conversion="docs_question_heading",
         )
     code_blocks = _code_blocks(section.full)
     phrase = howto_phrase(title)
@@ -135,7 +167,7 @@ def _convert(section: Section, body: str, page: Page, subject: str | None) -> Ex
     if title.lower().rstrip(":") in EXAMPLE_HEADINGS and code_blocks and page.title:
         return ExampleDraft(
             locator=locator,
-            instruction=f"Show an example of using {with_subject(page.title, subject)}.",
+            instruction=_example_instruction(page.title, subject),
             response=body,
             conversion="docs_code_example",
         )

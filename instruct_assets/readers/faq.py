@@ -29,6 +29,8 @@ from instruct_assets.readers.pages import Page, load_page
 from instruct_assets.readers.records import iter_records
 
 PSEUDO_HEADING_LEVEL = 7
+METADATA_LISTS = frozenset({"field-list", "docinfo", "option-list"})
+"""docutils renders page metadata (``:tocdepth: 2``) and option tables as ``dl``: not Q&A."""
 _HTML_HINTS = ("<p>", "<p ", "<br", "<ul>", "<li>", "<a ", "<strong>", "<div")
 
 
@@ -125,12 +127,16 @@ def _line(line: int | None) -> str:
     return f" line {line}" if line else ""
 
 
-def _entries(page: Page, result: ReadResult) -> Iterator[tuple[str, str, str, str]]:
+Entry = tuple[str, str, str, str]
+"""(locator, question, answer, conversion)"""
+
+
+def _entries(page: Page, result: ReadResult) -> Iterator[Entry]:
     """(locator, question, answer, conversion) for every entry on the page."""
     yield from _json_ld_entries(page, result)
-    definition_lists = page.soup.find_all("dl")
-    for definition_list in definition_lists:
-        yield from _definition_entries(definition_list)
+    for definition_list in page.soup.find_all("dl"):
+        if not METADATA_LISTS.intersection(definition_list.get("class") or []):
+            yield from _definition_entries(definition_list, result)
     for details in page.soup.find_all("details"):
         summary = details.find("summary")
         if isinstance(summary, Tag):
@@ -168,18 +174,27 @@ def _entries(page: Page, result: ReadResult) -> Iterator[tuple[str, str, str, st
         yield locator, section.title, answer, conversion
 
 
-def _definition_entries(definition_list: Tag) -> Iterator[tuple[str, str, str, str]]:
+def _definition_entries(definition_list: Tag, result: ReadResult) -> Iterator[Entry]:
+    """Each ``dt`` with the ``dd`` that follow it; a term that is not a question (a glossary)
+    is a record too, rejected as such."""
     term: Tag | None = None
     answers: list[Tag] = []
     for child in [*definition_list.find_all(["dt", "dd"], recursive=False), None]:
         if (child is None or child.name == "dt") and term is not None:
             anchor = f"#{term['id']}" if term.get("id") else "dt"
-            yield (
-                f"{anchor}{_line(term.sourceline)}",
-                plain_text(term),
-                to_markdown([node for dd in answers for node in dd.contents]),
-                "faq_definition_list",
-            )
+            locator = f"{anchor}{_line(term.sourceline)}"
+            question = plain_text(term)
+            answer = to_markdown([node for dd in answers for node in dd.contents])
+            if is_question(question):
+                yield locator, question, answer, "faq_definition_list"
+            else:
+                result.count_record()
+                result.reject(
+                    locator,
+                    "not_a_question",
+                    f"term {question!r} is not a question",
+                    f"{question}\n{answer}",
+                )
             term, answers = None, []
         if child is not None and child.name == "dt":
             term = child
@@ -202,7 +217,7 @@ def _faq_questions(document: Any) -> Iterator[Any]:
             yield from _faq_questions(document["@graph"])
 
 
-def _json_ld_entries(page: Page, result: ReadResult) -> Iterator[tuple[str, str, str, str]]:
+def _json_ld_entries(page: Page, result: ReadResult) -> Iterator[Entry]:
     for line, document in page.json_ld:
         if document is None:
             result.count_record()

@@ -45,15 +45,40 @@ INTERROGATIVES = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _PARTICLES = frozenset({"up", "out", "off", "down", "over", "back"})
+_DETERMINERS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "one",
+        "your",
+        "my",
+        "our",
+        "this",
+        "that",
+        "these",
+        "those",
+        "each",
+        "every",
+        "all",
+        "some",
+        "any",
+        "multiple",
+        "several",
+        "two",
+        "new",
+    }
+)
 _SECOND_PERSON = {"your": "my", "yours": "mine", "yourself": "myself"}
 
 
-def is_question(heading: str) -> bool:
-    text = heading.strip()
-    if text.endswith("?"):
-        return True
-    first = _WORD.match(text)
+def starts_with_question_word(heading: str) -> bool:
+    first = _WORD.match(heading.strip())
     return first is not None and first.group().lower() in INTERROGATIVES
+
+
+def is_question(heading: str) -> bool:
+    return heading.strip().endswith("?") or starts_with_question_word(heading)
 
 
 def _verb_base(word: str) -> str | None:
@@ -80,8 +105,10 @@ def howto_phrase(heading: str) -> str | None:
     lemmas = getAllLemmas(first)
     is_gerund = first.endswith("ing") and first != base
     only_a_verb = "NOUN" not in lemmas and "ADJ" not in lemmas
-    phrasal = words[1].lower() in _PARTICLES  # "Set up TLS": the particle makes it a verb
-    is_imperative = first == base.lower() and (only_a_verb or phrasal)
+    # "Set up TLS", "Upgrade one node": a particle or a determiner after a word that can be
+    # a noun or a verb makes it the verb.
+    verb_shaped = words[1].lower() in _PARTICLES | _DETERMINERS
+    is_imperative = first == base.lower() and (only_a_verb or verb_shaped)
     if not (is_gerund or is_imperative):
         return None
     rest = [_SECOND_PERSON.get(word.lower(), word) for word in words[1:]]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from instruct_assets.readers.formats import printable
+
 RAW_RECORD_LIMIT = 4096
 """Characters of the raw record kept with a rejection: enough to see what was wrong."""
 
@@ -53,7 +55,8 @@ class ReadResult:
 
     def reject(self, locator: str, rule: str, reason: str, raw_record: object = "") -> None:
         raw = raw_record if isinstance(raw_record, str) else repr(raw_record)
-        self.rejections.append(Rejection(locator, rule, reason, raw[:RAW_RECORD_LIMIT]))
+        # Undecodable bytes are kept as U+FFFD: a table cannot store lone surrogates.
+        self.rejections.append(Rejection(locator, rule, reason, printable(raw[:RAW_RECORD_LIMIT])))
 
     def count_record(self) -> None:
         self.records_read += 1

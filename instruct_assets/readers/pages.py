@@ -36,6 +36,7 @@ class Page:
     title: str
     description: str
     title_line: int | None
+    title_section: Section | None
     lead: list[Tag | NavigableString]
     sections: list[Section]
     soup: BeautifulSoup
@@ -59,8 +60,15 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     return dict(post.metadata), body, first_line
 
 
-def _first_heading(sections: list[Section]) -> Section | None:
-    return sections[0] if sections and sections[0].level == 1 else None
+def _title_section(sections: list[Section]) -> Section | None:
+    """The page's title heading: the first heading, when no other is at its level or above.
+    (docutils numbers a page title ``h2``; Markdown pages use ``h1``.)"""
+    if not sections:
+        return None
+    first = sections[0]
+    if any(section.level <= first.level for section in sections[1:]):
+        return None
+    return first
 
 
 def load_page(
@@ -92,6 +100,9 @@ def load_page(
     if file_format is FileFormat.RST:
         for literal in soup.select("span.literal"):
             literal.name = "code"
+        fields = _rst_page_fields(soup)
+        title = title or fields.get("title", "")
+        description = description or fields.get("description", "")
     remove_debris(soup)
 
     def line_of(tag: Tag) -> int | None:
@@ -108,11 +119,34 @@ def load_page(
         content_root(soup), line_of, anchor_of, pseudo_heading or (lambda tag: False)
     )
     title_line = None
-    heading = _first_heading(sections)
+    heading = _title_section(sections)
     if heading is not None:
         title = title or heading.title
         title_line = heading.line
-    return Page(title, description, title_line, lead, sections, soup, json_ld)
+    return Page(title, description, title_line, heading, lead, sections, soup, json_ld)
+
+
+def _rst_page_fields(soup: BeautifulSoup) -> dict[str, str]:
+    """A field list before the first paragraph (``:description: ...``) is page metadata, as
+    front matter is in Markdown: it is read and removed from the text."""
+    first_list = soup.select_one("dl.field-list, dl.docinfo")
+    first_paragraph = soup.find("p")
+    if first_list is None:
+        return {}
+    if (
+        first_paragraph is not None
+        and first_paragraph.sourceline is not None
+        and (first_list.sourceline is None or first_paragraph.sourceline < first_list.sourceline)
+    ):
+        return {}
+    fields = {}
+    for term in first_list.find_all("dt"):
+        definition = term.find_next_sibling("dd")
+        if isinstance(definition, Tag):
+            name = plain_text(term).rstrip(":").strip().lower()
+            fields[name] = plain_text(definition)
+    first_list.decompose()
+    return fields
 
 
 def _json_ld(soup: BeautifulSoup) -> list[tuple[int | None, Any]]:
