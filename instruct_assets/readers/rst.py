@@ -183,5 +183,5 @@ def rst_to_html(text: str, source_path: str) -> tuple[str, dict[str, int]]:
         if section["ids"] and section.line:
             # docutils reports the line below the title (its underline).
             lines[section["ids"][0]] = max(section.line - 1, 1)
-    html = publish_from_doctree(doctree, writer_name="html5", settings_overrides=SETTINGS)
+    html = publish_from_doctree(doctree, writer="html5", settings_overrides=SETTINGS)
     return str(html), lines
