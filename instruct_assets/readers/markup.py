@@ -12,18 +12,30 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdown_it import MarkdownIt
 from markdownify import MarkdownConverter
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 CONTAINERS = frozenset({"div", "section", "article", "main", "body", "html", "header"})
-DEBRIS = (
-    "nav, footer, aside, script, style, noscript, template, form, button, iframe, svg, "
-    "[role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true], "
-    "[class*=cookie], [id*=cookie], [class*=breadcrumb], [class*=sidebar], [class*=skip-link], "
-    "a.headerlink, a.toc-backref"
+DEBRIS_TAGS = frozenset(
+    {
+        "nav",
+        "footer",
+        "aside",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "form",
+        "button",
+        "iframe",
+        "svg",
+    }
 )
+DEBRIS_ROLES = frozenset({"navigation", "banner", "contentinfo"})
+DEBRIS_CLASS_PARTS = ("cookie", "breadcrumb", "sidebar", "skip-link")
+DEBRIS_LINK_CLASSES = frozenset({"headerlink", "toc-backref"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +94,11 @@ _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
 def to_markdown(nodes: list[Tag | NavigableString] | Tag) -> str:
-    """Clean Markdown for a run of HTML nodes (re-parsed together, so blocks stay apart)."""
-    html = str(nodes) if isinstance(nodes, Tag) else "".join(str(node) for node in nodes)
-    text = _CONVERTER.convert_soup(parse_html(html))
+    """Clean Markdown for a run of HTML nodes. Each top-level node is converted in place
+    (markdownify puts blank lines around blocks), so nothing is parsed twice."""
+    if isinstance(nodes, Tag):
+        nodes = [nodes]
+    text = "".join(_CONVERTER.process_element(node, parent_tags=set()) for node in nodes)
     text = _TRAILING_SPACE.sub("\n", text)
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
@@ -97,14 +111,37 @@ def plain_text(node: Tag | NavigableString) -> str:
     return " ".join(node.get_text(" ").split())
 
 
-def parse_html(html: str) -> BeautifulSoup:
-    # html.parser records the source line of every tag; lxml's tree builder does not.
-    return BeautifulSoup(html, "html.parser")
+def parse_html(html: str, *, with_source_lines: bool = True) -> BeautifulSoup:
+    """html.parser records the source line of every tag, which HTML pages need for their
+    locators; lxml is several times faster and serves HTML we rendered ourselves, whose lines
+    travel in ``data-line`` attributes or section ids."""
+    return BeautifulSoup(html, "html.parser" if with_source_lines else "lxml")
+
+
+def _is_debris(tag: Tag) -> bool:
+    if tag.name in DEBRIS_TAGS:
+        return tag.name != "script" or tag.get("type") != "application/ld+json"
+    attrs = tag.attrs
+    if not attrs:
+        return False
+    if attrs.get("role") in DEBRIS_ROLES or attrs.get("aria-hidden") == "true":
+        return True
+    classes = attrs.get("class") or []
+    if tag.name == "a" and DEBRIS_LINK_CLASSES.intersection(classes):
+        return True
+    names = " ".join([*classes, str(attrs.get("id") or "")]).lower()
+    return any(part in names for part in DEBRIS_CLASS_PARTS)
 
 
 def remove_debris(soup: BeautifulSoup) -> None:
-    for element in soup.select(DEBRIS):
-        element.decompose()
+    """Drop navigation, page chrome, scripts, cookie banners and comments (one pass; a CSS
+    selector sweep cost more than parsing). JSON-LD scripts stay for the FAQ reader."""
+    for tag in [tag for tag in soup.find_all(True) if _is_debris(tag)]:
+        if not tag.decomposed:
+            tag.decompose()
+    # Comments are editors' notes ("XXX make sure these all work"), not content.
+    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
+        comment.extract()
 
 
 def content_root(soup: BeautifulSoup) -> Tag:

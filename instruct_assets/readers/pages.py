@@ -87,7 +87,7 @@ def load_page(
         html, section_lines = rst_to_html(text, source_path)
     else:
         html = text
-    soup = parse_html(html)
+    soup = parse_html(html, with_source_lines=file_format is FileFormat.HTML)
     json_ld = _json_ld(soup)
     title = str(metadata.get("title") or "").strip()
     description = str(metadata.get("description") or "").strip()
