@@ -14,6 +14,7 @@ from instruct_assets.readers.formats import (
 )
 from instruct_assets.readers.instruction_sets import Shape, read_instruction_set
 from instruct_assets.readers.outcomes import ExampleDraft, ReadResult, Rejection, Turn
+from instruct_assets.readers.pages import PageError
 from instruct_assets.schema import SourceKind
 
 __all__ = ["ExampleDraft", "FileReadError", "ReadResult", "Rejection", "Turn", "read_file"]
@@ -63,5 +64,7 @@ def read_file(
         if kind is SourceKind.FAQ:
             return read_faq(path, file_format, columns)
         return read_instruction_set(path, file_format, shape, columns)
+    except PageError as error:
+        return _file_rejection(str(file_format), "malformed_page", f"{path.name}: {error}")
     except OSError as error:
         raise FileReadError(f"cannot read {path}: {error.strerror or error}") from error

@@ -23,7 +23,12 @@ from instruct_assets.readers.formats import (
 )
 from instruct_assets.readers.headings import is_question
 from instruct_assets.readers.instruction_sets import apply_column_mapping
-from instruct_assets.readers.markup import html_fragment_to_markdown, plain_text, to_markdown
+from instruct_assets.readers.markup import (
+    html_fragment_to_markdown,
+    plain_text,
+    source_line,
+    to_markdown,
+)
 from instruct_assets.readers.outcomes import ExampleDraft, ReadResult
 from instruct_assets.readers.pages import Page, load_page
 from instruct_assets.readers.records import iter_records
@@ -182,7 +187,7 @@ def _definition_entries(definition_list: Tag, result: ReadResult) -> Iterator[En
     for child in [*definition_list.find_all(["dt", "dd"], recursive=False), None]:
         if (child is None or child.name == "dt") and term is not None:
             anchor = f"#{term['id']}" if term.get("id") else "dt"
-            locator = f"{anchor}{_line(term.sourceline)}"
+            locator = f"{anchor}{_line(source_line(term))}"
             question = plain_text(term)
             answer = to_markdown([node for dd in answers for node in dd.contents])
             if is_question(question):

@@ -43,6 +43,36 @@ INTERROGATIVES = frozenset(
         "were",
     }
 )
+WH_WORDS = frozenset(
+    {"how", "what", "what's", "why", "when", "where", "which", "who", "whom", "whose"}
+)
+_SUBJECTS = frozenset(
+    {
+        "i",
+        "you",
+        "we",
+        "they",
+        "he",
+        "she",
+        "it",
+        "my",
+        "your",
+        "our",
+        "their",
+        "its",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "any",
+        "some",
+        "all",
+    }
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _PARTICLES = frozenset({"up", "out", "off", "down", "over", "back"})
 _DETERMINERS = frozenset(
@@ -78,7 +108,18 @@ def starts_with_question_word(heading: str) -> bool:
 
 
 def is_question(heading: str) -> bool:
-    return heading.strip().endswith("?") or starts_with_question_word(heading)
+    """Ends with "?", or opens like a question. A question word such as "how" suffices; an
+    auxiliary ("Do", "Can") must be followed by its subject: "Does Redis support TLS" asks,
+    "Do not use KEYS in production" instructs."""
+    text = heading.strip()
+    if text.endswith("?"):
+        return True
+    words = _WORD.findall(text)
+    if not words or words[0].lower() not in INTERROGATIVES:
+        return False
+    if words[0].lower() in WH_WORDS:
+        return True
+    return len(words) > 1 and (words[1].lower() in _SUBJECTS or words[1][0].isupper())
 
 
 def _verb_base(word: str) -> str | None:
@@ -109,6 +150,8 @@ def howto_phrase(heading: str) -> str | None:
     # a noun or a verb makes it the verb.
     verb_shaped = words[1].lower() in _PARTICLES | _DETERMINERS
     is_imperative = first == base.lower() and (only_a_verb or verb_shaped)
+    if is_gerund and (words[1].lower() == "of" or ("NOUN" in lemmas and not verb_shaped)):
+        return None  # "Handling of info fields", "Mailing list": a noun phrase, not a task
     if not (is_gerund or is_imperative):
         return None
     rest = [_SECOND_PERSON.get(word.lower(), word) for word in words[1:]]

@@ -120,6 +120,8 @@ def parse_html(html: str, *, with_source_lines: bool = True) -> BeautifulSoup:
 
 def _is_debris(tag: Tag) -> bool:
     if tag.name in DEBRIS_TAGS:
+        if tag.name == "aside":  # docutils writes notes and warnings as <aside class=admonition>
+            return "admonition" not in (tag.get("class") or [])
         return tag.name != "script" or tag.get("type") != "application/ld+json"
     attrs = tag.attrs
     if not attrs:
@@ -204,10 +206,18 @@ def split_sections(
     return lead, sections
 
 
+SOURCE_LINE_CLASS = "source-line-"
+
+
 def source_line(tag: Tag) -> int | None:
+    """The line in the original file: ``data-line`` (Markdown), a ``source-line-N`` class
+    (docutils), or the parser's own position (HTML pages)."""
     line = tag.get("data-line")
     if line is not None:
         return int(str(line))
+    for css_class in tag.get("class") or []:
+        if css_class.startswith(SOURCE_LINE_CLASS):
+            return int(css_class.removeprefix(SOURCE_LINE_CLASS))
     return tag.sourceline
 
 
@@ -223,9 +233,10 @@ def markdown_to_html(text: str, first_line: int = 1) -> str:
     return _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
 
 
-_HIGHLIGHT_OPEN = re.compile(r"^\s*\{\{<\s*highlight\s+(\w+)[^}]*>\}\}\s*$", re.MULTILINE)
-_HIGHLIGHT_CLOSE = re.compile(r"^\s*\{\{<\s*/\s*highlight\s*>\}\}\s*$", re.MULTILINE)
-_SHORTCODE_LINE = re.compile(r"^\s*\{\{[<%].*?[%>]\}\}\s*$", re.MULTILINE)
+# [ \t]* rather than \s*: a shortcode line is replaced in place, so line numbers hold.
+_HIGHLIGHT_OPEN = re.compile(r"^[ \t]*\{\{<\s*highlight\s+(\w+)[^}]*>\}\}[ \t]*$", re.MULTILINE)
+_HIGHLIGHT_CLOSE = re.compile(r"^[ \t]*\{\{<\s*/\s*highlight\s*>\}\}[ \t]*$", re.MULTILINE)
+_SHORTCODE_LINE = re.compile(r"^[ \t]*\{\{[<%].*?[%>]\}\}[ \t]*$", re.MULTILINE)
 
 
 def strip_shortcodes(text: str) -> str:

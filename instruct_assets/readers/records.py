@@ -129,13 +129,13 @@ def _json_records(text: str) -> Iterator[RawRecord]:
         if isinstance(document, dict)
         else []
     )
-    if len(arrays) == 1 and all(isinstance(item, dict) for item in arrays[0]):
+    if len(arrays) == 1 and any(isinstance(item, dict) for item in arrays[0]):
         for index, item in enumerate(arrays[0], start=1):
             raw = json.dumps(item, ensure_ascii=False)
             if has_undecodable(raw):
                 yield _failed(f"item {index}", raw, "undecodable_bytes", undecodable_reason(raw))
             else:
-                yield RawRecord(f"item {index}", item, raw)
+                yield _as_object(f"item {index}", raw, item)
         return
     yield _as_object("item 1", text, document)
 

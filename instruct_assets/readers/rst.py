@@ -15,6 +15,9 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives, roles
+from docutils.parsers.rst.languages import en as english
+
+from instruct_assets.readers.markup import SOURCE_LINE_CLASS
 
 _ROLE_USE = re.compile(r":([A-Za-z][\w:+.-]*):`")
 _DIRECTIVE_USE = re.compile(r"^\s*\.\.\s+([A-Za-z][\w:+.-]*)::", re.MULTILINE)
@@ -31,8 +34,6 @@ TEXT_ROLES = frozenset(
         "guilabel",
         "numref",
         "download",
-        "pep",
-        "rfc",
         "index",
         "sup",
         "sub",
@@ -144,18 +145,23 @@ class _Container(Directive):
         label = _LABELS.get(self.name, "")
         argument = " ".join(self.arguments)
         if label or argument:
-            container += nodes.paragraph(text=" ".join(part for part in (label, argument) if part))
+            text = " ".join(part for part in (label, argument) if part)
+            inline, _messages = self.state.inline_text(text, self.lineno)  # roles in arguments
+            container += nodes.paragraph(text, "", *inline)
         if self.content:
             self.state.nested_parse(self.content, self.content_offset, container)
         return [container]
 
 
 def _known_directive(name: str) -> bool:
-    return name in directives._directives or name in directives._directive_registry
+    canonical = english.directives.get(name, name)
+    return name in directives._directives or canonical in directives._directive_registry
 
 
 def _known_role(name: str) -> bool:
-    return name in roles._roles or name in roles._role_registry
+    """Built in to docutils, under its English name (``pep`` is ``pep-reference``)."""
+    canonical = english.roles.get(name, name)
+    return name in roles._roles or canonical in roles._role_registry
 
 
 def register_sphinx_names(text: str) -> None:
@@ -183,5 +189,9 @@ def rst_to_html(text: str, source_path: str) -> tuple[str, dict[str, int]]:
         if section["ids"] and section.line:
             # docutils reports the line below the title (its underline).
             lines[section["ids"][0]] = max(section.line - 1, 1)
+    for term in doctree.findall(nodes.term):
+        line = term.line or term.parent.line
+        if line:
+            term["classes"].append(f"{SOURCE_LINE_CLASS}{line}")
     html = publish_from_doctree(doctree, writer="html5", settings_overrides=SETTINGS)
     return str(html), lines

@@ -1,0 +1,1 @@
+"""Curation: normalise, measure, filter and de-duplicate examples. Pure Polars; no Dagster."""
