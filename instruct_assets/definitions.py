@@ -1,21 +1,25 @@
-"""The instruct-assets code location.
+"""The instruct-assets code location, stage by stage (one asset group each):
 
-raw_sources ──► ingest (one step per kind) ──► candidates ──► publish
-raw_faq_dumps            faq_examples            candidate_examples   instruction_dataset
-raw_documentation_pages  docs_examples           rejected_examples    (data/out/instructions.jsonl)
-raw_human_sets           human_examples
-raw_synthetic_sets       synthetic_examples      (each *_examples has its *_rejections)
-source_catalogue
+raw_sources  raw_* files, source_catalogue, curation_recipe, eval_benchmarks (observed)
+ingest       <kind>_examples and <kind>_rejections for faq, docs, human, synthetic
+candidates   candidate_examples: every ingested example in the canonical schema
+curation     normalized_examples -> example_signals -> clean_examples (+ rule_decisions)
+             -> unique_examples (+ duplicate_clusters)
+audit        rejected_examples: every record that did not make it, and why
+publish      instruction_dataset: data/out/instructions.jsonl
 """
 
 from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, define_asset_job
 
-from instruct_assets.defs.candidates import (
-    candidate_examples,
-    candidate_examples_are_canonical,
-    rejected_examples,
+from instruct_assets.defs.audit import every_candidate_accounted_for, rejected_examples
+from instruct_assets.defs.candidates import candidate_examples, candidate_examples_are_canonical
+from instruct_assets.defs.curation_assets import (
+    apply_curation_rules,
+    example_signals,
+    normalized_examples,
+    remove_duplicates,
 )
 from instruct_assets.defs.ingest_assets import ingest_assets
 from instruct_assets.defs.io_manager import ParquetIOManager
@@ -38,10 +42,18 @@ def build_definitions(data_paths: DataPaths | None = None) -> Definitions:
             observe_raw_sources,
             *ingest_assets,
             candidate_examples,
+            normalized_examples,
+            example_signals,
+            apply_curation_rules,
+            remove_duplicates,
             rejected_examples,
             instruction_dataset,
         ],
-        asset_checks=[candidate_examples_are_canonical, jsonl_reads_back],
+        asset_checks=[
+            candidate_examples_are_canonical,
+            every_candidate_accounted_for,
+            jsonl_reads_back,
+        ],
         jobs=[rebuild_dataset],
         resources={
             "data_paths": paths,

@@ -94,6 +94,9 @@ def _rejection_rows(result: ReadResult, spec: SourceSpec, source_file: str) -> l
             "stage": INGEST_STAGE,
             "rule": rejection.rule,
             "reason": rejection.reason,
+            "value": None,
+            "threshold": None,
+            "related_id": None,
             "raw_record": rejection.raw_record,
         }
         for rejection in result.rejections

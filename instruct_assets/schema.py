@@ -87,11 +87,16 @@ REJECTION_SCHEMA = pl.Schema(
         "stage": pl.String,
         "rule": pl.String,
         "reason": pl.String,
+        "value": pl.Float64,
+        "threshold": pl.String,
+        "related_id": pl.String,
         "raw_record": pl.String,
     }
 )
 """One row for every raw record or example that did not make it, with the rule that stopped
-it. ``raw_record`` keeps the text as it was read (cut to a few KiB) when no example exists."""
+it: what was measured (``value``) against what (``threshold``), and what it was matched with
+(``related_id``: the kept duplicate's record id, or the benchmark item). ``raw_record`` keeps
+the text as it was read (cut to a few KiB) when no example exists."""
 
 _WHITESPACE = re.compile(r"\s+")
 _FIELD_SEPARATOR = "\x1f"

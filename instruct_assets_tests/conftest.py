@@ -16,7 +16,7 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 def data_dir(tmp_path: Path) -> Path:
     """The repo's sample raw files and configuration, copied so a test may change them."""
     target = tmp_path / "data"
-    for part in ("raw", "config"):
+    for part in ("raw", "config", "eval"):
         shutil.copytree(SAMPLE_DATA / part, target / part)
     return target
 

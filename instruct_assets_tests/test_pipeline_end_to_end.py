@@ -23,7 +23,21 @@ EXPECTED_REJECTIONS = {
     ("human/team_alpaca/empty.jsonl", "file"): "empty_file",
     ("human/editor_pairs/pairs.csv", "row 21 line 53"): "wrong_field_count",
     ("synthetic/distilled_chat/conversations.jsonl", "line 16"): "bad_roles",
+    # curation
+    ("human/team_alpaca/examples.jsonl", "line 28"): "placeholder_response",
+    ("synthetic/model_alpaca/batch_01.json", "item 6 line 27"): "assistant_boilerplate",
+    ("synthetic/model_alpaca/batch_01.json", "item 3 line 12"): "unseen_reference",
+    ("synthetic/model_alpaca/batch_01.json", "item 24 line 117"): "merged_instructions",
+    ("synthetic/model_alpaca/batch_01.json", "item 11 line 52"): "unclosed_code_fence",
+    ("synthetic/model_alpaca/batch_01.json", "item 27 line 132"): "ends_mid_sentence",
+    ("human/review_prompts/prompts.jsonl", "line 16"): "benchmark_overlap",
+    ("synthetic/model_alpaca/batch_01.json", "item 8 line 37"): "exact_duplicate",
 }
+# Planted near-duplicate pairs (casing and punctuation variants): exactly one of each is dropped.
+NEAR_DUPLICATE_PAIRS = [
+    ("item 22 line 107", "item 23 line 112"),
+    ("item 58 line 287", "item 59 line 292"),
+]
 
 
 def run_pipeline(data_dir: Path, instance: DagsterInstance | None = None) -> ExecuteInProcessResult:
@@ -39,7 +53,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ExecuteInProc
     from instruct_assets_tests.conftest import SAMPLE_DATA
 
     data_dir = tmp_path_factory.mktemp("run") / "data"
-    for part in ("raw", "config"):
+    for part in ("raw", "config", "eval"):
         shutil.copytree(SAMPLE_DATA / part, data_dir / part)
     return data_dir, run_pipeline(data_dir)
 
@@ -61,16 +75,16 @@ def test_run_succeeds_and_every_check_passes(built: tuple[Path, ExecuteInProcess
     assert all(evaluation.passed for evaluation in evaluations)
 
 
-def test_published_jsonl_is_the_candidate_table(built: tuple[Path, ExecuteInProcessResult]) -> None:
+def test_published_jsonl_is_the_curated_table(built: tuple[Path, ExecuteInProcessResult]) -> None:
     data_dir, _ = built
     path = data_dir / "out" / "instructions.jsonl"
     lines, problems = validate_jsonl(path)
     assert problems == []
-    candidates = tables(data_dir, "candidate_examples")
-    assert lines == candidates.height > 300
+    curated = tables(data_dir, "unique_examples")
+    assert lines == curated.height > 300
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert all(tuple(record) == JSONL_KEYS for record in records)
-    assert [record["id"] for record in records] == candidates["example_id"].to_list()
+    assert [record["id"] for record in records] == curated["example_id"].to_list()
     assert not list(path.parent.glob(".*.partial"))
 
 
@@ -86,9 +100,14 @@ def test_every_raw_record_is_kept_or_rejected_with_a_reason(
     for place, rule in EXPECTED_REJECTIONS.items():
         assert found.get(place) == rule, place
     assert rejected["reason"].str.len_chars().min() > 10
+    for pair in NEAR_DUPLICATE_PAIRS:
+        rules = [found.get(("synthetic/model_alpaca/batch_01.json", place)) for place in pair]
+        assert sorted(rules, key=str) == [None, "near_duplicate:instruction_input"], pair
+    kept = tables(data_dir, "unique_examples")
     candidates = tables(data_dir, "candidate_examples")
-    overlap = candidates.join(rejected, on="record_id", how="inner")
-    assert overlap.is_empty(), "a record is both kept and rejected"
+    assert kept.join(rejected, on="record_id", how="inner").is_empty(), "kept and rejected"
+    curated_out = rejected.filter(pl.col("stage") != "ingest")
+    assert kept.height + curated_out.height == candidates.height
 
 
 def test_rows_carry_provenance_back_to_existing_files(

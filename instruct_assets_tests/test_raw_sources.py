@@ -7,7 +7,12 @@ from pathlib import Path
 from dagster import DagsterInstance
 
 from instruct_assets.definitions import build_definitions
-from instruct_assets.defs.raw_sources import RAW_ASSET_KEYS, SOURCE_CATALOGUE_KEY
+from instruct_assets.defs.raw_sources import (
+    CURATION_RECIPE_KEY,
+    EVAL_BENCHMARKS_KEY,
+    RAW_ASSET_KEYS,
+    SOURCE_CATALOGUE_KEY,
+)
 from instruct_assets.defs.resources import DataPaths
 
 
@@ -16,7 +21,12 @@ def data_versions(data_dir: Path) -> dict[str, str]:
     job = build_definitions(paths).resolve_job_def("rebuild_dataset")
     result = job.execute_in_process(
         instance=DagsterInstance.ephemeral(),
-        asset_selection=[*RAW_ASSET_KEYS.values(), SOURCE_CATALOGUE_KEY],
+        asset_selection=[
+            *RAW_ASSET_KEYS.values(),
+            SOURCE_CATALOGUE_KEY,
+            CURATION_RECIPE_KEY,
+            EVAL_BENCHMARKS_KEY,
+        ],
     )
     versions = {}
     for event in result.get_asset_observation_events():
@@ -33,6 +43,8 @@ def test_a_changed_file_changes_only_its_kind(data_dir: Path) -> None:
         "raw_human_sets",
         "raw_synthetic_sets",
         "source_catalogue",
+        "curation_recipe",
+        "eval_benchmarks",
     }
     assert data_versions(data_dir) == before
 

@@ -65,6 +65,7 @@ class LanguageRule(Rule):
     allowed: list[str] = Field(default_factory=lambda: ["en"])
     min_confidence: float = 0.5
     min_chars: int = 20
+    min_letter_ratio: float = 0.6
 
 
 class TruncationRule(Rule):
@@ -111,12 +112,14 @@ class Duplicates(_Strict):
 
 class Decontamination(_Strict):
     ngram: int = Field(13, ge=4, le=50)
+    min_shared_ngrams: int = Field(1, ge=1)
     fields: list[Literal["instruction", "input", "response"]] = Field(
         default_factory=lambda: ["instruction", "input", "response"]
     )
 
 
 class Recipe(_Strict):
+    task_type_min_confidence: float = Field(0.7, ge=0, le=1)
     normalization: Normalization = Normalization()
     rules: Rules = Rules()
     duplicates: Duplicates = Duplicates()

@@ -1,4 +1,4 @@
-"""Every example that survived ingest, and every record that did not, across all sources."""
+"""Every example that survived ingest, across all sources, in one canonical table."""
 
 import polars as pl
 from dagster import (
@@ -10,7 +10,7 @@ from dagster import (
     asset_check,
 )
 
-from instruct_assets.defs.ingest_assets import examples_key, rejections_key
+from instruct_assets.defs.ingest_assets import examples_key
 from instruct_assets.defs.metadata import counts, markdown_table, table_metadata
 from instruct_assets.schema import EXAMPLE_SCHEMA, SourceKind
 
@@ -31,24 +31,6 @@ def candidate_examples(
     metadata = table_metadata(union, ("source_name", "instruction", "response"))
     metadata["rows_per_kind_and_origin"] = MetadataValue.md(
         markdown_table(counts(union, "source_kind", "origin"))
-    )
-    return Output(union, metadata=metadata)
-
-
-@asset(
-    group_name=CANDIDATES_GROUP,
-    kinds={"polars", "parquet"},
-    io_manager_key="parquet_io_manager",
-    ins={kind.value: AssetIn(rejections_key(kind)) for kind in SourceKind},
-)
-def rejected_examples(
-    faq: pl.DataFrame, docs: pl.DataFrame, human: pl.DataFrame, synthetic: pl.DataFrame
-) -> Output[pl.DataFrame]:
-    """Every raw record or example that was dropped, with the stage, rule and reason."""
-    union = pl.concat([faq, docs, human, synthetic], how="vertical")
-    metadata = table_metadata(union, ("source_file", "source_locator", "rule", "reason"))
-    metadata["rows_per_stage_and_rule"] = MetadataValue.md(
-        markdown_table(counts(union, "stage", "rule"))
     )
     return Output(union, metadata=metadata)
 

@@ -6,6 +6,7 @@ import polars as pl
 from dagster import (
     AssetCheckResult,
     AssetExecutionContext,
+    AssetKey,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -24,21 +25,22 @@ def dataset_path(data_paths: DataPaths) -> Path:
     return data_paths.out_dir / DATASET_FILE
 
 
-@asset(group_name=PUBLISH_GROUP, kinds={"json"})
+# Published only after the audit: its blocking accounting check stops a run that lost examples.
+@asset(group_name=PUBLISH_GROUP, kinds={"json"}, deps=[AssetKey("rejected_examples")])
 def instruction_dataset(
-    context: AssetExecutionContext, data_paths: DataPaths, candidate_examples: pl.DataFrame
+    context: AssetExecutionContext, data_paths: DataPaths, unique_examples: pl.DataFrame
 ) -> MaterializeResult:
     """The final JSONL trainers load: one example per line, same keys on every line."""
     path = dataset_path(data_paths)
-    write_jsonl_atomically(dataset_lines(candidate_examples), path)
-    context.log.info(f"wrote {candidate_examples.height} examples to {path}")
+    write_jsonl_atomically(dataset_lines(unique_examples), path)
+    context.log.info(f"wrote {unique_examples.height} examples to {path}")
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(path)),
-            "dagster/row_count": candidate_examples.height,
+            "dagster/row_count": unique_examples.height,
             "bytes": path.stat().st_size,
             "examples_per_source": MetadataValue.md(
-                markdown_table(counts(candidate_examples, "source_kind", "source_name"))
+                markdown_table(counts(unique_examples, "source_kind", "source_name"))
             ),
         }
     )

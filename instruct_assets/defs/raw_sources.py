@@ -16,6 +16,7 @@ from dagster import (
 )
 
 from instruct_assets.catalogue import raw_files
+from instruct_assets.curation.decontamination import benchmark_files
 from instruct_assets.defs.resources import DataPaths
 from instruct_assets.ingest import file_sha256
 from instruct_assets.schema import SourceKind
@@ -29,6 +30,8 @@ RAW_ASSET_KEYS: dict[SourceKind, AssetKey] = {
     SourceKind.SYNTHETIC: AssetKey("raw_synthetic_sets"),
 }
 SOURCE_CATALOGUE_KEY = AssetKey("source_catalogue")
+CURATION_RECIPE_KEY = AssetKey("curation_recipe")
+EVAL_BENCHMARKS_KEY = AssetKey("eval_benchmarks")
 
 _DESCRIPTIONS = {
     SourceKind.FAQ: "FAQ dumps (Markdown, RST, HTML, CSV, JSON) under raw/faq/.",
@@ -73,20 +76,41 @@ def _observe_files(raw_dir: Path, paths: list[Path]) -> ObserveResult:
             kinds={"yaml"},
             description="Which raw files form which source, with licence and settings.",
         ),
+        AssetSpec(
+            CURATION_RECIPE_KEY,
+            group_name=RAW_SOURCES_GROUP,
+            kinds={"yaml"},
+            description="The curation recipe: normalisation, rules, duplicates.",
+        ),
+        AssetSpec(
+            EVAL_BENCHMARKS_KEY,
+            group_name=RAW_SOURCES_GROUP,
+            kinds={"file"},
+            description="Evaluation benchmarks under eval/ that training data must not quote.",
+        ),
     ],
 )
 def observe_raw_sources(
     context: AssetExecutionContext, data_paths: DataPaths
 ) -> Iterator[ObserveResult]:
-    """Hash every raw file, per source kind, and the source catalogue."""
+    """Hash every raw file per source kind, the benchmarks, and the two configuration files."""
     for kind, key in RAW_ASSET_KEYS.items():
         result = _observe_files(data_paths.raw_dir, raw_files(data_paths.raw_dir, kind))
         yield ObserveResult(
             asset_key=key, data_version=result.data_version, metadata=result.metadata
         )
-    catalogue = data_paths.catalogue_file
+    for key, path in (
+        (SOURCE_CATALOGUE_KEY, data_paths.catalogue_file),
+        (CURATION_RECIPE_KEY, data_paths.recipe_file),
+    ):
+        yield ObserveResult(
+            asset_key=key,
+            data_version=DataVersion(file_sha256(path)[:16] if path.exists() else "absent"),
+            metadata={"path": str(path)},
+        )
+    benchmarks = _observe_files(data_paths.eval_dir, benchmark_files(data_paths.eval_dir))
     yield ObserveResult(
-        asset_key=SOURCE_CATALOGUE_KEY,
-        data_version=DataVersion(file_sha256(catalogue)[:16] if catalogue.exists() else "absent"),
-        metadata={"path": str(catalogue)},
+        asset_key=EVAL_BENCHMARKS_KEY,
+        data_version=benchmarks.data_version,
+        metadata=benchmarks.metadata,
     )

@@ -1,0 +1,92 @@
+"""The audit trail: every record or example that did not make it, and the accounting check
+that nothing was lost between the candidates and the curated set."""
+
+import polars as pl
+from dagster import AssetCheckResult, AssetIn, MetadataValue, Output, asset, asset_check
+
+from instruct_assets.curation.rejections import duplicate_rejections, rule_rejections
+from instruct_assets.defs.curation_assets import RecipeConfig
+from instruct_assets.defs.ingest_assets import rejections_key
+from instruct_assets.defs.metadata import counts, markdown_table, table_metadata
+from instruct_assets.defs.resources import DataPaths
+from instruct_assets.schema import REJECTION_SCHEMA, SourceKind
+
+AUDIT_GROUP = "audit"
+CURATION_STAGES = ("rules", "dedup")
+
+
+@asset(
+    group_name=AUDIT_GROUP,
+    kinds={"polars", "parquet"},
+    io_manager_key="parquet_io_manager",
+    ins={
+        **{f"{kind.value}_rejections": AssetIn(rejections_key(kind)) for kind in SourceKind},
+        "normalized_examples": AssetIn(),
+        "rule_decisions": AssetIn(),
+        "duplicate_clusters": AssetIn(),
+    },
+)
+def rejected_examples(
+    config: RecipeConfig,
+    data_paths: DataPaths,
+    faq_rejections: pl.DataFrame,
+    docs_rejections: pl.DataFrame,
+    human_rejections: pl.DataFrame,
+    synthetic_rejections: pl.DataFrame,
+    normalized_examples: pl.DataFrame,
+    rule_decisions: pl.DataFrame,
+    duplicate_clusters: pl.DataFrame,
+) -> Output[pl.DataFrame]:
+    """Every raw record or example that was dropped, with the stage, rule, value and reason."""
+    duplicates = config.recipe(data_paths).duplicates
+    union = pl.concat(
+        [
+            faq_rejections,
+            docs_rejections,
+            human_rejections,
+            synthetic_rejections,
+            rule_rejections(rule_decisions, normalized_examples),
+            duplicate_rejections(duplicate_clusters, normalized_examples, duplicates),
+        ],
+        how="vertical",
+    ).select(list(REJECTION_SCHEMA))
+    metadata = table_metadata(union, ("source_file", "source_locator", "rule", "reason"))
+    metadata |= {
+        "rows_per_stage_and_rule": MetadataValue.md(markdown_table(counts(union, "stage", "rule"))),
+        "rows_per_source": MetadataValue.md(markdown_table(counts(union, "source_name", "stage"))),
+    }
+    return Output(union, metadata=metadata)
+
+
+@asset_check(
+    asset=rejected_examples,
+    blocking=True,
+    additional_ins={"candidate_examples": AssetIn(), "unique_examples": AssetIn()},
+)
+def every_candidate_accounted_for(
+    rejected_examples: pl.DataFrame,
+    candidate_examples: pl.DataFrame,
+    unique_examples: pl.DataFrame,
+) -> AssetCheckResult:
+    """Every candidate is in unique_examples or rejected by curation, never both or neither."""
+    curated_out = rejected_examples.filter(pl.col("stage").is_in(CURATION_STAGES)).select(
+        "record_id"
+    )
+    kept = unique_examples.select("record_id")
+    candidates = candidate_examples.select("record_id", "source_name")
+    missing = candidates.join(kept, on="record_id", how="anti").join(
+        curated_out, on="record_id", how="anti"
+    )
+    both = kept.join(curated_out, on="record_id", how="semi")
+    unknown = pl.concat([kept, curated_out]).join(candidates, on="record_id", how="anti")
+    return AssetCheckResult(
+        passed=missing.is_empty() and both.is_empty() and unknown.is_empty(),
+        metadata={
+            "candidates": candidate_examples.height,
+            "kept": kept.height,
+            "rejected_by_curation": curated_out.height,
+            "missing_record_ids": MetadataValue.md(markdown_table(missing)),
+            "kept_and_rejected": both.height,
+            "unknown_record_ids": unknown.height,
+        },
+    )
