@@ -39,6 +39,7 @@ ui: env
 
 bench: env
 	$(VENV_BIN)/python bench/ingest_shared_corpus.py
+	$(VENV_BIN)/python bench/curation_stages.py
 
 clean:
 	rm -rf data/tables data/out

@@ -18,6 +18,7 @@ import polars as pl
 from instruct_assets.curation.shingles import ngram_hashes, row_words
 
 ID_FIELDS = ("task_id", "id", "question_id", "idx")
+CHUNK_ROWS = 100_000
 MATCH_SCHEMA = pl.Schema(
     {"record_id": pl.String, "benchmark_item": pl.String, "shared_ngrams": pl.Int64}
 )
@@ -53,28 +54,38 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def read_benchmark(path: Path, eval_dir: Path) -> list[BenchmarkItem]:
-    """Items of one benchmark file, named ``<file>:<id>`` (or ``<file>:line N``)."""
+def _records(path: Path) -> list[tuple[str, object]]:
+    """(locator, record) for a JSON Lines file (gzipped or not) or a JSON array."""
     opener = gzip.open if path.suffix == ".gz" else open
-    name = path.relative_to(eval_dir).as_posix()
-    items = []
     with opener(path, "rt", encoding="utf-8") as handle:
+        if path.name.endswith(".json"):
+            try:
+                document = json.load(handle)
+            except json.JSONDecodeError as error:
+                raise BenchmarkError(f"{path} line {error.lineno}: {error.msg}") from error
+            items = document if isinstance(document, list) else [document]
+            return [(f"item {number}", item) for number, item in enumerate(items, start=1)]
+        records = []
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                records.append((f"line {number}", json.loads(line)))
             except json.JSONDecodeError as error:
                 raise BenchmarkError(f"{path} line {number}: {error.msg}") from error
-            identifier = next(
-                (
-                    str(record[key])
-                    for key in ID_FIELDS
-                    if isinstance(record, dict) and key in record
-                ),
-                f"line {number}",
-            )
-            items.append(BenchmarkItem(f"{name}:{identifier}", "\n".join(_strings(record))))
+        return records
+
+
+def read_benchmark(path: Path, eval_dir: Path) -> list[BenchmarkItem]:
+    """Items of one benchmark file, named ``<file>:<id>`` (or ``<file>:line N``)."""
+    name = path.relative_to(eval_dir).as_posix()
+    items = []
+    for locator, record in _records(path):
+        identifier = next(
+            (str(record[key]) for key in ID_FIELDS if isinstance(record, dict) and key in record),
+            locator,
+        )
+        items.append(BenchmarkItem(f"{name}:{identifier}", "\n".join(_strings(record))))
     return items
 
 
@@ -105,10 +116,20 @@ def find_overlaps(
         )
         .alias("benchmark_item")
     ).select("hash", "benchmark_item")
-    example_grams = pl.concat(
-        [_field_ngrams(examples[field], n) for field in fields], how="vertical"
-    ).unique()
-    matches = example_grams.join(bench_grams, on="hash")
+    bench_hashes = bench_grams["hash"].unique()
+    # Field by field and chunk by chunk, keeping only n-grams a benchmark has: memory stays
+    # proportional to a chunk, not to the whole table.
+    found = []
+    for start in range(0, examples.height, CHUNK_ROWS):
+        chunk = examples.slice(start, CHUNK_ROWS)
+        for field in fields:
+            grams = _field_ngrams(chunk[field], n)
+            found.append(
+                grams.filter(pl.col("hash").is_in(bench_hashes.implode())).with_columns(
+                    pl.col("row") + start
+                )
+            )
+    matches = pl.concat(found, how="vertical").unique().join(bench_grams, on="hash")
     if matches.is_empty():
         return pl.DataFrame(schema=MATCH_SCHEMA)
     best = (

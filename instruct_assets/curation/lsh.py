@@ -115,7 +115,10 @@ def candidate_pairs(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
         return np.empty((0, 2), dtype=np.int64)
     stacked = np.sort(np.concatenate(pairs), axis=1)
     stacked = stacked[stacked[:, 0] != stacked[:, 1]]
-    return np.unique(stacked, axis=0)
+    # One int64 key per pair: a 1-D unique is far cheaper than unique(axis=0) on rows.
+    size = np.int64(len(signature))
+    keys = np.unique(stacked[:, 0].astype(np.int64) * size + stacked[:, 1])
+    return np.stack([keys // size, keys % size], axis=1)
 
 
 def estimated_similarity(signature: np.ndarray, pairs: np.ndarray) -> np.ndarray:

@@ -62,7 +62,9 @@ def _normalize_whitespace(expr: pl.Expr) -> pl.Expr:
         .str.replace_all("\u00a0", " ", literal=True)
         .str.replace_all(r"[ \t]+\n", "\n")
         .str.replace_all(r"\n{3,}", "\n\n")
-        .str.strip_chars()
+        # Leading blank lines go, but not the first line's indentation (code keeps its shape).
+        .str.replace(r"^(?:[ \t]*\n)+", "")
+        .str.strip_chars_end()
     )
 
 

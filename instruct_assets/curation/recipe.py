@@ -7,7 +7,7 @@ answer is right for a classification and wrong for an explanation.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -23,10 +23,30 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+TaskType = Literal[
+    "refusal",
+    "translate",
+    "summarize",
+    "code",
+    "math_reasoning",
+    "classify",
+    "extract",
+    "rewrite",
+    "brainstorm",
+    "creative_writing",
+    "explain",
+    "closed_qa",
+    "open_qa",
+    "other",
+]
+
+
 class PerTaskType(_Strict):
-    """A number with per-task-type exceptions: ``{default: 3, classify: 1}``."""
+    """A number with per-task-type exceptions: ``{default: 3, classify: 1}``. Keys must be
+    task types and values numbers, checked when the recipe loads."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[TaskType, float]  # type: ignore[assignment]
     default: float
 
     def for_task(self, task_type: str) -> float:
@@ -47,7 +67,7 @@ class Normalization(_Strict):
 
 class Rule(_Strict):
     action: Action = "drop"
-    except_task_types: list[str] = Field(default_factory=list)
+    except_task_types: list[TaskType] = Field(default_factory=list)
 
 
 class LengthRule(Rule):
@@ -151,3 +171,12 @@ def deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
         else:
             merged[key] = value
     return merged
+
+
+def _check_task_types_match() -> None:
+    from instruct_assets.curation.task_types import TASK_TYPES
+
+    assert set(get_args(TaskType)) == set(TASK_TYPES), "recipe.TaskType and TASK_TYPES differ"
+
+
+_check_task_types_match()

@@ -7,11 +7,14 @@ identification (fastText, one call per text).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 from lemminflect import getAllLemmas
 
 from instruct_assets.curation import patterns
 from instruct_assets.curation.language import detect_languages
+from instruct_assets.curation.shingles import ngram_hashes, row_words
 from instruct_assets.curation.task_types import label_task_types
 
 CHARS_PER_TOKEN = 4.0
@@ -50,18 +53,19 @@ def _length_signals() -> list[pl.Expr]:
     return expressions
 
 
+def _count_kept(column: str, removed: str) -> pl.Expr:
+    """Characters left after deleting every run of ``removed`` (cheaper than count_matches
+    over single characters)."""
+    return pl.col(column).str.replace_all(removed, "").str.len_chars()
+
+
 def _composition_signals() -> list[pl.Expr]:
-    visible = pl.col("response").str.count_matches(r"\S")
+    visible = pl.col("response").str.len_chars() - _count_kept("response", r"\S+")
+    alphanumeric = _count_kept("response", r"[^\p{L}\p{N}]+")
     return [
-        _ratio(pl.col("response").str.count_matches(r"[\p{L}\p{N}]"), visible).alias(
-            "response_alnum_ratio"
-        ),
-        _ratio(pl.col("response").str.count_matches(r"[^\p{L}\p{N}\s]"), visible).alias(
-            "response_special_ratio"
-        ),
-        _ratio(pl.col("response").str.count_matches(r"\p{L}"), visible).alias(
-            "response_letter_ratio"
-        ),
+        _ratio(alphanumeric, visible).alias("response_alnum_ratio"),
+        _ratio(visible - alphanumeric, visible).alias("response_special_ratio"),
+        _ratio(_count_kept("response", r"[^\p{L}]+"), visible).alias("response_letter_ratio"),
     ]
 
 
@@ -79,23 +83,13 @@ def _repeated_line_fraction() -> pl.Expr:
 
 
 def _repeated_ngram_fraction(frame: pl.DataFrame, n: int = 3) -> pl.Series:
-    """Share of the response's word n-grams that repeat an earlier one (vectorised: words are
-    exploded with their row, n-grams built with shifts within the row)."""
-    words = (
-        frame.select(
-            pl.int_range(pl.len()).alias("row"),
-            _lower("response").str.extract_all(r"[\p{L}\p{N}']+").alias("word"),
-        )
-        .explode("word")
-        .drop_nulls("word")
-    )
-    parts = [pl.col("word").shift(-offset).over("row") for offset in range(n)]
-    grams = words.select("row", pl.concat_str(parts, separator=" ").alias("gram")).drop_nulls()
+    """Share of the response's word n-grams that repeat an earlier one, on hashed words."""
+    grams = ngram_hashes(row_words(frame["response"]), n)
     fractions = grams.group_by("row").agg(
-        (1 - pl.col("gram").n_unique() / pl.len()).alias("fraction")
+        (1 - pl.col("hash").n_unique() / pl.len()).alias("fraction")
     )
     return (
-        pl.DataFrame({"row": pl.arange(0, frame.height, eager=True)})
+        pl.DataFrame({"row": pl.arange(0, frame.height, eager=True, dtype=pl.Int64)})
         .join(fractions, on="row", how="left")
         .sort("row")["fraction"]
         .fill_null(0.0)
@@ -165,11 +159,16 @@ def _sensitive_signals() -> list[pl.Expr]:
     text = pl.concat_str(
         [_lower("instruction"), _lower("input"), _lower("response")], separator="\n"
     )
+    # extract_all yields whole matches ("password = hunter2..."); the value is group 1.
     passwords = text.str.extract_all(patterns.PASSWORD_VALUE).list.eval(
-        pl.element().filter(
-            pl.element().str.contains(r"\d")
-            & pl.element().str.contains(r"[a-z]")
-            & ~pl.element().str.contains(patterns.PASSWORD_PLACEHOLDER)
+        pl.element()
+        .str.extract(patterns.PASSWORD_VALUE, 1)
+        .filter(
+            pl.element().str.extract(patterns.PASSWORD_VALUE, 1).str.contains(r"\d")
+            & pl.element().str.extract(patterns.PASSWORD_VALUE, 1).str.contains(r"[a-z]")
+            & ~pl.element()
+            .str.extract(patterns.PASSWORD_VALUE, 1)
+            .str.contains(patterns.PASSWORD_PLACEHOLDER)
         )
     )
     emails = text.str.extract_all(patterns.EMAIL).list.eval(
@@ -219,26 +218,48 @@ def _quality_score(signals: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
+CHUNK_ROWS = 100_000
+"""Signals are computed this many examples at a time, so memory stays flat as data grows."""
+
+
 def compute_signals(examples: pl.DataFrame, language_min_chars: int = 20) -> pl.DataFrame:
     """All signals for a normalised example table, keyed by ``example_id`` and ``record_id``."""
-    signals = examples.select(
-        "example_id",
-        "record_id",
-        *_length_signals(),
-        *_composition_signals(),
-        _repeated_line_fraction(),
-        *_behaviour_signals(),
-        *_sensitive_signals(),
-    )
-    tasks = label_task_types(examples, _is_refusal())
-    instruction_language = detect_languages(examples["instruction"], language_min_chars)
-    response_language = detect_languages(examples["response"], language_min_chars)
+    chunks = [
+        _chunk_signals(examples.slice(start, CHUNK_ROWS), language_min_chars)
+        for start in range(0, max(examples.height, 1), CHUNK_ROWS)
+    ]
+    return pl.concat(chunks, how="vertical")
+
+
+def _chunk_signals(examples: pl.DataFrame, language_min_chars: int) -> pl.DataFrame:
+    # fastText holds the GIL while Polars releases it: identify languages in a worker thread
+    # while the expressions run.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        languages = pool.submit(
+            lambda: [
+                detect_languages(examples[field], language_min_chars)
+                for field in ("instruction", "response")
+            ]
+        )
+        signals = examples.select(
+            "example_id",
+            "record_id",
+            *_length_signals(),
+            *_composition_signals(),
+            _repeated_line_fraction(),
+            *_behaviour_signals(),
+            *_sensitive_signals(),
+        )
+        tasks = label_task_types(examples, _is_refusal())
+        signals = signals.with_columns(
+            _repeated_ngram_fraction(examples),
+            _merged_instructions(examples),
+            tasks["task_type"],
+            tasks["task_rule"],
+            tasks["task_confidence"],
+        )
+        instruction_language, response_language = languages.result()
     signals = signals.with_columns(
-        _repeated_ngram_fraction(examples),
-        _merged_instructions(examples),
-        tasks["task_type"],
-        tasks["task_rule"],
-        tasks["task_confidence"],
         instruction_language["language"].alias("instruction_language"),
         instruction_language["language_confidence"].alias("instruction_language_confidence"),
         response_language["language"].alias("response_language"),
