@@ -81,8 +81,10 @@ def shingle(texts: pl.Series, n: int) -> Shingles:
         .join(words.select("row").unique(), on="row", how="anti")
         .with_columns(pl.lit(0, dtype=pl.UInt64).alias("hash"))
     )
-    # Only contiguity by row matters: repeated hashes do not change a minimum, so no unique().
-    flat = pl.concat([grams, whole, empty_rows], how="vertical").sort("row", maintain_order=True)
+    # Rows are already in order within each part: a linear merge keeps them contiguous (only
+    # contiguity matters; repeated hashes do not change a minimum, so no unique()).
+    extra = pl.concat([whole, empty_rows], how="vertical").sort("row")
+    flat = grams.merge_sorted(extra.cast(grams.schema), key="row") if extra.height else grams
     counts = np.bincount(flat["row"].to_numpy(), minlength=len(texts))
     offsets = np.zeros(len(texts) + 1, dtype=np.uint64)
     np.cumsum(counts, out=offsets[1:])
