@@ -82,8 +82,14 @@ UNSEEN_REFERENCE = (
 URL = r"https?://|\bwww\.[a-z0-9-]+\."
 URL_ONLY = r"^\s*(?:https?://|www\.)\S+\s*$"
 
-# "1. Write a poem. 2. Translate ..." : numbered items that each start with an imperative.
-NUMBERED_ITEM_FIRST_WORD = r"(?:^|\s)\d+[.)]\s+([A-Za-z]+)"
+# "1. Write a poem. 2. Translate ..." : numbered items that each open a sentence with an
+# imperative (two more words at least: "1) Process" is a label, not a task). Groups: the first
+# word and the next one; a word that is also a noun counts as a verb when an object follows.
+NUMBERED_ITEM = r"(?:^|\s)\d+[.)]\s*([A-Za-z]+)\s+(\S+)\s+\S+"
+VERB_OBJECT_START = (
+    r"^(?:a|an|the|this|that|these|those|some|any|each|every|all|my|your|its|their|\d+|one|two|"
+    r"three|four|five|ten|[\"'\u201c\u2018])"
+)
 
 SECRET = (
     r"\bakia[0-9a-z]{16}\b|\bsk-[a-z0-9_-]{20,}|\bghp_[a-z0-9]{36}\b|\bxox[abpr]-[a-z0-9-]{10,}"
@@ -111,7 +117,15 @@ TERMINAL = r"[.!?)\]}\"'`*:;…>|~_]\s*$|\d\s*$|#\w+\s*$"
 STRUCTURED_LAST_LINE = (
     r"(?:^|\n)\s*(?:[-*+•]|\d+[.)]|[A-Za-z][.)]\s|#+|\||```|//|[A-Za-z][^\n:]{0,40}:\s)[^\n]*$"
     r"|(?:^|\n)(?: {4}|\t)[^\n]*$"
+    # code and pseudocode: brackets, operators or semicolons, or a line in capitals ("END FOR")
+    r"|(?:^|\n)[^\n]*[=;{}()<>\[\]][^\n]*$|(?:^|\n)[A-Z0-9 _]+$"
 )
-# After the last sentence end: at least this many words still open means a cut-off sentence
-# ("... and it can make a"), not a label or an attribution ("- Franklin D. Roosevelt").
-OPEN_SENTENCE_WORDS = 5
+# A response cut off mid-sentence ends on a word no sentence ends with ("... was $",
+# "... and the G", "... it can make a"). Missing final punctuation alone is a weak sign: many
+# good answers, poems and pseudocode have none.
+DANGLING_END = (
+    r"(?:\b(?:a|an|the|and|or|but|nor|of|to|in|on|at|for|with|from|by|as|that|which|who|whose|"
+    r"is|are|was|were|be|been|being|has|have|had|will|would|can|could|should|may|might|must|my|"
+    r"your|their|our|its|his|her|this|these|those|than|into|onto|about|such|very|if|because|"
+    r"while|when|where|whether|so|also|not)|[$€£(\-\u2013\u2014])\s*$"
+)

@@ -132,12 +132,8 @@ def _behaviour_signals() -> list[pl.Expr]:
         _references_unseen_content(prompt).alias("references_unseen_content"),
         (pl.col("response").str.count_matches("```") % 2 == 1).alias("has_unclosed_code_fence"),
         (
-            ~pl.col("response").str.contains(patterns.TERMINAL)
+            _lower("response").str.contains(patterns.DANGLING_END)
             & ~pl.col("response").str.contains(patterns.STRUCTURED_LAST_LINE)
-            & (
-                pl.col("response").str.extract(r"([^.!?]*)$").str.count_matches(r"\S+")
-                >= patterns.OPEN_SENTENCE_WORDS
-            )
         ).alias("ends_mid_sentence"),
         _lower("instruction").str.contains(patterns.ASKS_FOR_BREVITY).alias("asks_for_brevity"),
         (
@@ -183,21 +179,43 @@ def _sensitive_signals() -> list[pl.Expr]:
 
 def _merged_instructions(frame: pl.DataFrame) -> pl.Series:
     """Several tasks in one record: two or more numbered items in the instruction that each
-    open with a verb ("1. Write a haiku. 2. Translate it.")."""
-    first_words = frame.select(
-        pl.col("instruction")
-        .str.extract_all(patterns.NUMBERED_ITEM_FIRST_WORD)
-        .list.eval(pl.element().str.extract(patterns.NUMBERED_ITEM_FIRST_WORD).str.to_lowercase())
-    ).to_series()
-    vocabulary = first_words.explode().drop_nulls().unique().to_list()
-    verbs = [word for word in vocabulary if _is_base_verb(word)]
-    imperative_items = first_words.list.eval(pl.element().is_in(verbs)).list.sum() >= 2
-    return imperative_items.alias("merges_instructions")
+    open with an imperative ("1. Write a haiku. 2. Name the largest planet.")."""
+    items = (
+        frame.select(
+            pl.int_range(pl.len()).alias("row"),
+            pl.col("instruction").str.extract_all(patterns.NUMBERED_ITEM).alias("item"),
+        )
+        .explode("item")
+        .drop_nulls("item")
+        .select(
+            "row",
+            pl.col("item").str.extract(patterns.NUMBERED_ITEM, 1).str.to_lowercase().alias("verb"),
+            pl.col("item").str.extract(patterns.NUMBERED_ITEM, 2).str.to_lowercase().alias("next"),
+        )
+    )
+    words = items["verb"].unique().to_list()
+    only_verbs = [word for word in words if _verb_form(word) == "only"]
+    verbs = [word for word in words if _verb_form(word) is not None]
+    imperative = pl.col("verb").is_in(only_verbs) | (
+        pl.col("verb").is_in(verbs) & pl.col("next").str.contains(patterns.VERB_OBJECT_START)
+    )
+    per_row = items.group_by("row").agg(imperative.sum().alias("imperatives"))
+    return (
+        pl.DataFrame({"row": pl.arange(0, frame.height, eager=True, dtype=pl.Int64)})
+        .join(per_row.with_columns(pl.col("row").cast(pl.Int64)), on="row", how="left")
+        .sort("row")
+        .select((pl.col("imperatives").fill_null(0) >= 2).alias("merges_instructions"))
+        .to_series()
+    )
 
 
-def _is_base_verb(word: str) -> bool:
+def _verb_form(word: str) -> str | None:
+    """ "only" for a base-form verb that is never a noun ("write"), "also" for one that can be
+    ("name", "list"), None otherwise."""
     lemmas = getAllLemmas(word)
-    return "VERB" in lemmas and lemmas["VERB"][0] == word
+    if "VERB" not in lemmas or lemmas["VERB"][0] != word:
+        return None
+    return "also" if "NOUN" in lemmas else "only"
 
 
 def _quality_score(signals: pl.DataFrame) -> pl.Series:

@@ -54,7 +54,8 @@ RULES: tuple[TaskRule, ...] = (
     TaskRule(
         "translate_verb",
         "translate",
-        rf"\btranslat(?:e|ion)\b|\binto (?:{_LANGUAGES})\b|\b(?:{_LANGUAGES}) (?:equivalent|"
+        rf"\btranslat(?:e|ion)\b|\blocali[sz]e\b|\binto (?:{_LANGUAGES})\b"
+        rf"|\b(?:{_LANGUAGES}) (?:equivalent|"
         rf"translation|word for|version)\b|\bhow do you say\b|\bin (?:{_LANGUAGES})[?.]?$",
         0.95,
     ),
