@@ -50,110 +50,136 @@ _CODE_WORDS = (
 )
 _OPENING = r"^(?:please\s+|can you\s+|could you\s+|now\s+)?"
 
+_LIST_OBJECTS = (
+    r"list|checklist|ideas|names|titles|tips|ways|suggestions|examples|words|questions|options|"
+    r"alternatives|synonyms|antonyms|adjectives|verbs|nouns|activities|items|things|reasons|"
+    r"strategies|steps|benefits|features|uses|topics|hobbies|games|places|foods|books|movies|"
+    r"keywords|prompts|recipes"
+)
+_CREATIVE_OBJECTS = (
+    r"poem|haiku|story|stories|song|lyrics|limerick|sonnet|essay|letter|slogan|tweet|dialogue|"
+    r"script|speech|joke|tagline|toast|fable|tale|blog post|article|review|email|narrative|"
+    r"headline|title|caption|motto|riddle|metaphor|simile|sentence|paragraph|description|"
+    r"character|plot|scene|invitation|advertisement|ad\b|jingle|rap|verse|anecdote|analogy"
+)
+_EDIT_VERBS = (
+    r"rewrite|rephrase|paraphrase|reword|edit|proofread|revise|delete|remove|replace|insert|"
+    r"combine|merge|reorder|rearrange the (?:words|sentence)|capitali[sz]e|punctuate|shorten|"
+    r"expand|simplify|correct|fix|change|transform|convert|turn|make (?:it|this|the)"
+)
+
 RULES: tuple[TaskRule, ...] = (
     TaskRule(
         "translate_verb",
         "translate",
         rf"\btranslat(?:e|ion)\b|\blocali[sz]e\b|\binto (?:{_LANGUAGES})\b"
-        rf"|\b(?:{_LANGUAGES}) (?:equivalent|"
-        rf"translation|word for|version)\b|\bhow do you say\b|\bin (?:{_LANGUAGES})[?.]?$",
+        rf"|\b(?:{_LANGUAGES}) (?:equivalent|translation|word for|version)\b|\bhow do you say\b"
+        rf"|\bin (?:{_LANGUAGES})[?.]?$",
         0.95,
     ),
     TaskRule(
         "summarize_verb",
         "summarize",
-        r"\bsummar(?:y|ies|ise|ize|ising|izing)\b|\btl;?dr\b|\bgist\b|\bcondense\b",
+        r"\bsummar(?:y|ies|ise|ize|ising|izing)\b|\btl;?dr\b|\bgist\b|\bcondense\b"
+        r"|\bmain (?:idea|points?)\b",
         0.9,
     ),
-    TaskRule("code_response", "code", r"```", 0.6, field="response"),
     TaskRule(
         "code_request",
         "code",
-        rf"\b(?:write|create|implement|generate|debug|fix|refactor|optimi[sz]e|complete|"
-        rf"convert|edit)\b.*\b(?:{_CODE_WORDS})\b",
+        rf"\b(?:write|create|implement|generate|debug|fix|refactor|optimi[sz]e|complete|convert|"
+        rf"edit|design|develop|build|construct|suggest)\b.*\b(?:{_CODE_WORDS})\b"
+        rf"|\b(?:python|javascript|java|c\+\+|sql|html|css|regex|bash)\b",
         0.85,
     ),
-    TaskRule(
-        "math_expression",
-        "math_reasoning",
-        r"\d\s*[-+*/x\u00d7\u00f7^]\s*\d|\b(?:calculate|compute|solve|evaluate|simplify|factor|"
-        r"derivative|integral|equation|probability|percent(?:age)?|average|mean|median|"
-        r"how many|how much|sum of|product of|square root)\b",
-        0.8,
-    ),
+    TaskRule("code_response", "code", r"```", 0.6, field="response"),
     TaskRule(
         "classify_verb",
         "classify",
-        r"\b(?:classify|categori[sz]e|label|sentiment|is (?:this|the following|it) "
-        r"(?:a|an|positive|negative|true|false|correct)|true or false|yes or no|"
-        r"which (?:category|class|type|group)|identify (?:whether|if)|determine (?:whether|if))\b",
+        r"\b(?:classify|categori[sz]e|label (?:the|each|this)|sentiment|true or false|yes or no|"
+        r"which (?:category|class|type|group|genre)|identify (?:whether|if)|"
+        r"(?:determine|decide|detect|tell|check|judge|predict|evaluate) (?:if|whether)|"
+        r"output (?:true|false|yes|no)|is (?:this|the following|it) (?:a|an) "
+        r"(?:positive|negative|fact|opinion|statement|question)|"
+        r"identify (?:the )?(?:type|genre|tone|category|sentiment|mood|class|kind|"
+        r"part of speech))\b",
         0.85,
     ),
     TaskRule(
         "extract_verb",
         "extract",
-        r"\b(?:extract|pull out|find all|list (?:all|every)\b.*\b(?:in|from) the "
-        r"(?:text|passage|paragraph|article|sentence|input|email)|identify (?:the|all) "
-        r"(?:names?|dates?|entities|keywords?|people|places|numbers?|verbs?|nouns?|adjectives?))\b",
+        r"\b(?:extract|pull out|find all|(?:find|select|pick|identify|list|highlight|underline) "
+        r"(?:all |the |a |any |every )?(?:words?|sentences?|nouns?|verbs?|adjectives?|adverbs?|"
+        r"phrases?|names?|dates?|numbers?|entities|keywords?|people|places|locations)\b.{0,40}"
+        r"\b(?:in|from) (?:the|this|each|given|following))\b",
         0.85,
+    ),
+    TaskRule(
+        "math_expression",
+        "math_reasoning",
+        r"\d\s*[-+*/x\u00d7\u00f7^]\s*\d|\b(?:calculate|compute|solve|evaluate the expression|"
+        r"simplify the expression|factor|derivative|integral|equation|probability|percent(?:age)?|"
+        r"average|mean|median|how many|how much|sum of|product of|square root|"
+        r"convert .{0,30}\b(?:kilograms?|pounds?|miles?|kilometers?|km|meters?|feet|inches|"
+        r"celsius|fahrenheit|units?|liters?|gallons?|ounces?|grams?|hours?|minutes?|seconds?)|"
+        r"largest number|smallest number|round (?:the|this) number)\b",
+        0.8,
     ),
     TaskRule(
         "rewrite_verb",
         "rewrite",
-        r"\b(?:rewrite|rephrase|paraphrase|reword|edit|proofread|correct the|fix the grammar|"
-        r"make (?:it|this|the (?:sentence|text|paragraph)) (?:more|less|shorter|longer)|"
-        r"simplify|shorten|change the (?:tone|tense|voice)|convert (?:the|this) "
-        r"(?:sentence|text|paragraph)|in (?:the )?(?:passive|active) voice|more formal|"
-        r"less formal)\b",
+        rf"^(?:please\s+)?(?:{_EDIT_VERBS})\b|\b(?:rewrite|rephrase|paraphrase|reword|proofread)\b"
+        r"|\bin (?:the )?(?:passive|active) voice\b|\bmore (?:formal|polite|concise)\b"
+        r"|\bless formal\b|\bcorrect the (?:grammar|spelling|sentence)\b",
         0.85,
     ),
     TaskRule(
-        "brainstorm_verb",
+        "brainstorm_list",
         "brainstorm",
-        r"\b(?:brainstorm|come up with|suggest|ideas? for|list (?:some|several|a few|\d+|"
-        r"three|five|ten|ways|tips|ideas|reasons|examples)|give (?:me )?(?:some|\d+|three|"
-        r"five|a few) (?:ideas|ways|tips|suggestions|examples|reasons)|generate (?:a list|"
-        r"\d+|some|ideas))\b",
+        rf"\b(?:brainstorm|come up with|think of|suggest|recommend|list|give (?:me )?|name|"
+        rf"generate|create|make|compile|provide|find|write)\b.{{0,30}}\b(?:{_LIST_OBJECTS})\b"
+        r"|\bideas? for\b|\bbrainstorm\b",
         0.8,
     ),
     TaskRule(
         "creative_verb",
         "creative_writing",
-        r"\b(?:write|compose|create|draft|pen)\b.{0,40}\b(?:poem|haiku|story|stories|song|"
-        r"lyrics|limerick|sonnet|essay|letter|slogan|tweet|dialogue|script|speech|joke|"
-        r"tagline|toast|fable|tale|blog post|article|description|review|email|narrative)\b",
+        rf"\b(?:write|compose|create|draft|pen|come up with|generate|make up|invent|craft)\b"
+        rf".{{0,40}}\b(?:{_CREATIVE_OBJECTS})\b",
         0.85,
     ),
     TaskRule(
         "explain_verb",
         "explain",
-        rf"{_OPENING}(?:explain|describe|discuss|compare|contrast|elaborate|outline|"
-        r"tell me (?:about|why|how)|what (?:is|are) the (?:difference|differences|benefits|"
-        r"advantages|disadvantages|pros|cons|causes|effects|purpose)|why (?:is|are|do|does|did)|"
-        r"how (?:does|do|did|can|is|are))\b",
+        rf"{_OPENING}(?:explain|describe|discuss|compare|contrast|elaborate|outline|analy[sz]e|"
+        r"evaluate|assess|critique|interpret|define|illustrate|tell me (?:about|why|how|something)|"
+        r"what (?:is|are) the (?:difference|differences|benefits|advantages|disadvantages|pros|"
+        r"cons|causes|effects|purpose|importance|impact)|why (?:is|are|do|does|did|should)|"
+        r"how (?:does|do|did|can|is|are|would|could|should))\b|\bexplain\b",
         0.8,
     ),
+    TaskRule("suggest_verb", "brainstorm", r"^(?:please\s+)?(?:suggest|recommend|propose)\b", 0.7),
     TaskRule(
-        "generate_text",
-        "creative_writing",
-        r"^(?:please\s+)?(?:write|compose|draft|create|generate|construct|design|develop|"
-        r"produce|make up|invent)\b",
-        0.5,
+        "write_text", "creative_writing", r"^(?:please\s+)?(?:write|compose|draft|pen)\b", 0.5
     ),
     TaskRule(
-        "analyze_verb",
-        "explain",
-        r"^(?:please\s+)?(?:analy[sz]e|evaluate|assess|critique|interpret|define|illustrate)\b",
+        "generic_generation",
+        "other",
+        r"^(?:please\s+)?(?:create|generate|construct|design|develop|produce|make|build|plan)\b",
+        0.4,
+    ),
+    TaskRule(
+        "question_over_input",
+        "closed_qa",
+        r"\?\s*$|^(?:what|which|who|when|where|how|why|answer|based on|according to|given)\b",
         0.6,
-    ),
-    TaskRule(
-        "question_over_input", "closed_qa", r"\?\s*$|^(?:what|which|who|when|where|how|why)\b", 0.6
     ),
     TaskRule(
         "open_question",
         "open_qa",
         r"\?\s*$|^(?:what|which|who|whom|whose|when|where|how|why|is|are|can|could|should|"
-        r"do|does|did|will|would|name|give|tell|list|state|identify|find)\b",
+        r"do|does|did|will|would|name|give|tell|list|state|identify|find|provide|choose|"
+        r"estimate|print|output|recommend)\b",
         0.6,
     ),
 )

@@ -72,13 +72,13 @@ def test_a_one_word_label_survives_but_a_one_word_explanation_does_not(recipe: R
 
 
 def test_a_guessed_task_type_gets_the_default_threshold(recipe: Recipe) -> None:
-    # "Analyze ..." is explain by a rule of confidence 0.6, below the recipe's 0.7.
-    rows = [{"instruction": "Analyze the poem.", "input": "Roses are red.", "response": "Sad."}]
+    # "Write about ..." is creative writing by a rule of confidence 0.5, below the recipe's 0.7.
+    rows = [{"instruction": "Write about the sea.", "input": "", "response": "Waves."}]
     signals = _signals(rows, recipe)
-    assert signals.select("task_type", "task_confidence").row(0) == ("explain", 0.6)
+    assert signals.select("task_type", "task_confidence").row(0) == ("creative_writing", 0.5)
     _, dropping = _decide(rows, recipe)
     assert dropping == [set()]
-    # Were the guess trusted, the explain threshold (8 words) would drop it.
+    # Were the guess trusted, the creative-writing threshold (3 words) would drop it.
     trusting = Recipe.load(RECIPE_PATH, {"task_type_min_confidence": 0.5})
     _, dropping = _decide(rows, trusting)
     assert dropping == [{"response_too_short"}]

@@ -121,8 +121,8 @@ def test_rule_and_confidence_are_recorded() -> None:
     )
     assert labels.rows() == [
         ("translate", "translate_verb", 0.95),
-        ("creative_writing", "generate_text", 0.5),
-        ("explain", "analyze_verb", 0.6),
+        ("other", "generic_generation", 0.4),
+        ("explain", "explain_verb", 0.8),
         ("other", "no_rule", 0.3),
         ("code", "code_response", 0.6),
     ]
