@@ -14,6 +14,7 @@ from __future__ import annotations
 from dagster import AssetSelection, Definitions, define_asset_job
 
 from instruct_assets.defs.audit import every_candidate_accounted_for, rejected_examples
+from instruct_assets.defs.balance_assets import balance_examples, task_labels
 from instruct_assets.defs.candidates import candidate_examples, candidate_examples_are_canonical
 from instruct_assets.defs.curation_assets import (
     apply_curation_rules,
@@ -24,6 +25,12 @@ from instruct_assets.defs.curation_assets import (
 from instruct_assets.defs.ingest_assets import ingest_assets
 from instruct_assets.defs.io_manager import ParquetIOManager
 from instruct_assets.defs.publish_assets import instruction_dataset, jsonl_reads_back
+from instruct_assets.defs.quality_checks import (
+    balanced_examples_structure_suite,
+    candidate_examples_suite,
+    final_dataset_suite_check,
+    unique_examples_suite,
+)
 from instruct_assets.defs.raw_sources import observe_raw_sources
 from instruct_assets.defs.resources import DataPaths
 
@@ -46,6 +53,8 @@ def build_definitions(data_paths: DataPaths | None = None) -> Definitions:
             example_signals,
             apply_curation_rules,
             remove_duplicates,
+            task_labels,
+            balance_examples,
             rejected_examples,
             instruction_dataset,
         ],
@@ -53,6 +62,10 @@ def build_definitions(data_paths: DataPaths | None = None) -> Definitions:
             candidate_examples_are_canonical,
             every_candidate_accounted_for,
             jsonl_reads_back,
+            candidate_examples_suite,
+            unique_examples_suite,
+            balanced_examples_structure_suite,
+            final_dataset_suite_check,
         ],
         jobs=[rebuild_dataset],
         resources={

@@ -6,7 +6,9 @@ from dagster import AssetKey
 
 from instruct_assets.definitions import defs
 
-EXPECTED_GROUPS = {"raw_sources", "ingest", "candidates", "curation", "audit", "publish"}
+EXPECTED_GROUPS = {
+    "raw_sources", "ingest", "candidates", "curation", "balance", "audit", "publish"
+}
 
 
 def test_definitions_load_with_the_rebuild_job() -> None:
@@ -41,7 +43,7 @@ def test_every_asset_has_a_group_kinds_and_a_description() -> None:
 def test_published_dataset_depends_on_every_source_kind() -> None:
     graph = defs.resolve_asset_graph()
     upstream = graph.get(AssetKey("instruction_dataset")).parent_keys
-    assert upstream == {AssetKey("unique_examples"), AssetKey("rejected_examples")}
+    assert upstream == {AssetKey("balanced_examples"), AssetKey("rejected_examples")}
     ancestors = graph.get_ancestor_asset_keys(AssetKey("instruction_dataset"))
     names = {key.to_user_string() for key in ancestors}
     assert {

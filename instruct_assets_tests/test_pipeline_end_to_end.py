@@ -72,7 +72,10 @@ def test_run_succeeds_and_every_check_passes(built: tuple[Path, ExecuteInProcess
         "candidate_examples_are_canonical",
         "jsonl_reads_back",
     } <= names
-    assert all(evaluation.passed for evaluation in evaluations)
+    failed = {e.check_name for e in evaluations if not e.passed}
+    # The sample corpus has 8 refusals: short of 2% of the mix, which must warn, not block.
+    assert failed <= {"task_type_minimums_met", "final_dataset_suite"}, failed
+    assert "task_type_minimums_met" in failed
 
 
 def test_published_jsonl_is_the_curated_table(built: tuple[Path, ExecuteInProcessResult]) -> None:
@@ -80,7 +83,7 @@ def test_published_jsonl_is_the_curated_table(built: tuple[Path, ExecuteInProces
     path = data_dir / "out" / "instructions.jsonl"
     lines, problems = validate_jsonl(path)
     assert problems == []
-    curated = tables(data_dir, "unique_examples")
+    curated = tables(data_dir, "balanced_examples")
     assert lines == curated.height > 300
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert all(tuple(record) == JSONL_KEYS for record in records)
@@ -103,7 +106,7 @@ def test_every_raw_record_is_kept_or_rejected_with_a_reason(
     for pair in NEAR_DUPLICATE_PAIRS:
         rules = [found.get(("synthetic/model_alpaca/batch_01.json", place)) for place in pair]
         assert sorted(rules, key=str) == [None, "near_duplicate:instruction_input"], pair
-    kept = tables(data_dir, "unique_examples")
+    kept = tables(data_dir, "balanced_examples")
     candidates = tables(data_dir, "candidate_examples")
     assert kept.join(rejected, on="record_id", how="inner").is_empty(), "kept and rejected"
     curated_out = rejected.filter(pl.col("stage") != "ingest")

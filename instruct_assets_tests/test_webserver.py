@@ -64,4 +64,6 @@ def test_webserver_serves_every_group_from_the_workspace_file(tmp_path: Path) ->
     keys = {"/".join(node["assetKey"]["path"]) for node in nodes}
     groups = {node["groupName"] for node in nodes}
     assert {"instruction_dataset", "candidate_examples", "raw_faq_dumps"} <= keys
-    assert groups == {"raw_sources", "ingest", "candidates", "curation", "audit", "publish"}
+    assert groups == {
+        "raw_sources", "ingest", "candidates", "curation", "balance", "audit", "publish"
+    }

@@ -138,12 +138,42 @@ class Decontamination(_Strict):
     )
 
 
+class TaskShare(_Strict):
+    min_share: float = Field(0.0, ge=0, le=1)
+    max_share: float | None = Field(None, ge=0, le=1)
+
+
+class Balance(_Strict):
+    """The target mix of the published dataset."""
+
+    target_size: int = Field(5000, ge=1)
+    seed: int = 42
+    default_max_share: float = Field(0.25, gt=0, le=1)
+    task_types: dict[TaskType, TaskShare] = Field(default_factory=dict)
+    max_source_share: float = Field(1.0, gt=0, le=1)
+    length_bands: dict[TaskType | Literal["default"], tuple[int, int]] = Field(
+        default_factory=lambda: {"default": (1, 2000)}
+    )
+    min_task_types: int = Field(8, ge=1)
+    validation_fraction: float = Field(0.05, ge=0, lt=1)
+
+    def share(self, task_type: str) -> tuple[float, float]:
+        setting = self.task_types.get(task_type)  # type: ignore[call-overload]
+        minimum = setting.min_share if setting else 0.0
+        maximum = setting.max_share if setting and setting.max_share is not None else None
+        return minimum, self.default_max_share if maximum is None else maximum
+
+    def band(self, task_type: str) -> tuple[int, int]:
+        return self.length_bands.get(task_type, self.length_bands.get("default", (1, 2000)))  # type: ignore[call-overload]
+
+
 class Recipe(_Strict):
     task_type_min_confidence: float = Field(0.7, ge=0, le=1)
     normalization: Normalization = Normalization()
     rules: Rules = Rules()
     duplicates: Duplicates = Duplicates()
     decontamination: Decontamination = Decontamination()
+    balance: Balance = Balance()
 
     @classmethod
     def load(cls, path: Path, overrides: dict[str, Any] | None = None) -> Recipe:

@@ -13,6 +13,7 @@ from instruct_assets.schema import REJECTION_SCHEMA, SourceKind
 
 AUDIT_GROUP = "audit"
 CURATION_STAGES = ("rules", "dedup")
+BALANCE_STAGE = "balance"
 
 
 @asset(
@@ -24,6 +25,7 @@ CURATION_STAGES = ("rules", "dedup")
         "normalized_examples": AssetIn(),
         "rule_decisions": AssetIn(),
         "duplicate_clusters": AssetIn(),
+        "unselected_examples": AssetIn(),
     },
 )
 def rejected_examples(
@@ -36,6 +38,7 @@ def rejected_examples(
     normalized_examples: pl.DataFrame,
     rule_decisions: pl.DataFrame,
     duplicate_clusters: pl.DataFrame,
+    unselected_examples: pl.DataFrame,
 ) -> Output[pl.DataFrame]:
     """Every raw record or example that was dropped, with the stage, rule, value and reason."""
     duplicates = config.recipe(data_paths).duplicates
@@ -47,6 +50,7 @@ def rejected_examples(
             synthetic_rejections,
             rule_rejections(rule_decisions, normalized_examples),
             duplicate_rejections(duplicate_clusters, normalized_examples, duplicates),
+            unselected_examples.select(list(REJECTION_SCHEMA)),
         ],
         how="vertical",
     ).select(list(REJECTION_SCHEMA))
@@ -61,32 +65,43 @@ def rejected_examples(
 @asset_check(
     asset=rejected_examples,
     blocking=True,
-    additional_ins={"candidate_examples": AssetIn(), "unique_examples": AssetIn()},
+    additional_ins={
+        "candidate_examples": AssetIn(),
+        "unique_examples": AssetIn(),
+        "balanced_examples": AssetIn(),
+    },
 )
 def every_candidate_accounted_for(
     rejected_examples: pl.DataFrame,
     candidate_examples: pl.DataFrame,
     unique_examples: pl.DataFrame,
+    balanced_examples: pl.DataFrame,
 ) -> AssetCheckResult:
-    """Every candidate is in unique_examples or rejected by curation, never both or neither."""
-    curated_out = rejected_examples.filter(pl.col("stage").is_in(CURATION_STAGES)).select(
-        "record_id"
-    )
-    kept = unique_examples.select("record_id")
-    candidates = candidate_examples.select("record_id", "source_name")
-    missing = candidates.join(kept, on="record_id", how="anti").join(
-        curated_out, on="record_id", how="anti"
-    )
-    both = kept.join(curated_out, on="record_id", how="semi")
-    unknown = pl.concat([kept, curated_out]).join(candidates, on="record_id", how="anti")
+    """Every candidate is curated or rejected by curation, and every curated example is in the
+    balanced mix or left out by it: never both, never neither."""
+    problems = {}
+    for name, before, after, stages in (
+        ("curation", candidate_examples, unique_examples, CURATION_STAGES),
+        ("balance", unique_examples, balanced_examples, (BALANCE_STAGE,)),
+    ):
+        out = rejected_examples.filter(pl.col("stage").is_in(stages)).select("record_id")
+        kept = after.select("record_id")
+        everyone = before.select("record_id")
+        problems[f"{name}_missing"] = (
+            everyone.join(kept, on="record_id", how="anti")
+            .join(out, on="record_id", how="anti")
+            .height
+        )
+        problems[f"{name}_kept_and_rejected"] = kept.join(out, on="record_id", how="semi").height
+        problems[f"{name}_unknown"] = (
+            pl.concat([kept, out]).join(everyone, on="record_id", how="anti").height
+        )
     return AssetCheckResult(
-        passed=missing.is_empty() and both.is_empty() and unknown.is_empty(),
+        passed=not any(problems.values()),
         metadata={
             "candidates": candidate_examples.height,
-            "kept": kept.height,
-            "rejected_by_curation": curated_out.height,
-            "missing_record_ids": MetadataValue.md(markdown_table(missing)),
-            "kept_and_rejected": both.height,
-            "unknown_record_ids": unknown.height,
+            "curated": unique_examples.height,
+            "balanced": balanced_examples.height,
+            **problems,
         },
     )

@@ -1,4 +1,5 @@
-"""The published JSONL dataset and the check that reads it back."""
+"""Publication: the JSONL trainers load (and, on request, the alpaca, OpenAI messages and
+ShareGPT shapes), a train/validation split, and the dataset card, each read back before use."""
 
 from pathlib import Path
 
@@ -6,62 +7,115 @@ import polars as pl
 from dagster import (
     AssetCheckResult,
     AssetExecutionContext,
-    AssetKey,
+    AssetIn,
     MaterializeResult,
     MetadataValue,
     asset,
     asset_check,
 )
+from pydantic import Field
 
+from instruct_assets.defs.curation_assets import RecipeConfig
 from instruct_assets.defs.metadata import counts, markdown_table
 from instruct_assets.defs.resources import DataPaths
-from instruct_assets.publish import dataset_lines, validate_jsonl, write_jsonl_atomically
+from instruct_assets.publication.card import write_dataset_card
+from instruct_assets.publication.formats import FORMATS, validate_format, write_format
+from instruct_assets.publication.split import split_train_validation
+from instruct_assets.publish import validate_jsonl
 
 PUBLISH_GROUP = "publish"
 DATASET_FILE = "instructions.jsonl"
+
+
+class PublishConfig(RecipeConfig):
+    """Which shapes to publish besides data/out/instructions.jsonl."""
+
+    formats: list[str] = Field(
+        default_factory=lambda: ["instructions"],
+        description=f"Any of {', '.join(FORMATS)}; 'instructions' is always written.",
+    )
 
 
 def dataset_path(data_paths: DataPaths) -> Path:
     return data_paths.out_dir / DATASET_FILE
 
 
+def format_path(data_paths: DataPaths, fmt: str, split: str | None = None) -> Path:
+    name = "instructions" if fmt == "instructions" else fmt
+    folder = data_paths.out_dir / "splits" if split else data_paths.out_dir
+    return folder / (f"{name}.{split}.jsonl" if split else f"{name}.jsonl")
+
+
 # Published only after the audit: its blocking accounting check stops a run that lost examples.
-@asset(group_name=PUBLISH_GROUP, kinds={"json"}, deps=[AssetKey("rejected_examples")])
+@asset(
+    group_name=PUBLISH_GROUP,
+    kinds={"json"},
+    ins={"balanced_examples": AssetIn(), "rejected_examples": AssetIn()},
+)
 def instruction_dataset(
-    context: AssetExecutionContext, data_paths: DataPaths, unique_examples: pl.DataFrame
+    context: AssetExecutionContext,
+    config: PublishConfig,
+    data_paths: DataPaths,
+    balanced_examples: pl.DataFrame,
+    rejected_examples: pl.DataFrame,
 ) -> MaterializeResult:
-    """The final JSONL trainers load: one example per line, same keys on every line."""
-    path = dataset_path(data_paths)
-    write_jsonl_atomically(dataset_lines(unique_examples), path)
-    context.log.info(f"wrote {unique_examples.height} examples to {path}")
+    """The final dataset trainers load: data/out/instructions.jsonl, its train/validation
+    split, the requested shapes, and the dataset card."""
+    unknown = sorted(set(config.formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown formats {unknown}; choose from {', '.join(FORMATS)}")
+    recipe = config.recipe(data_paths)
+    split = split_train_validation(
+        balanced_examples,
+        validation_fraction=recipe.balance.validation_fraction,
+        seed=recipe.balance.seed,
+    )
+    dataset = balanced_examples.join(split, on="record_id", how="left")
+    files: dict[str, Path] = {}
+    for fmt in dict.fromkeys(["instructions", *config.formats]):
+        files[f"{fmt} (all)"] = format_path(data_paths, fmt)
+        write_format(dataset, fmt, files[f"{fmt} (all)"])
+        for side in ("train", "validation"):
+            files[f"{fmt} ({side})"] = format_path(data_paths, fmt, side)
+            write_format(dataset.filter(pl.col("split") == side), fmt, files[f"{fmt} ({side})"])
+    card = write_dataset_card(
+        data_paths.out_dir,
+        dataset=dataset,
+        rejected=rejected_examples,
+        recipe_summary=recipe.model_dump(mode="json"),
+        files=files,
+    )
+    context.log.info(f"wrote {dataset.height} examples to {dataset_path(data_paths)}")
     return MaterializeResult(
         metadata={
-            "path": MetadataValue.path(str(path)),
-            "dagster/row_count": unique_examples.height,
-            "bytes": path.stat().st_size,
+            "path": MetadataValue.path(str(dataset_path(data_paths))),
+            "dagster/row_count": dataset.height,
+            "dataset_card": MetadataValue.path(str(card)),
+            "files": MetadataValue.md(
+                "\n".join(f"- {name}: `{path}`" for name, path in files.items())
+            ),
+            "task_type_mix": MetadataValue.md(markdown_table(counts(dataset, "task_type"))),
+            "split": MetadataValue.md(markdown_table(counts(dataset, "split", "task_type"))),
             "examples_per_source": MetadataValue.md(
-                markdown_table(counts(unique_examples, "source_kind", "source_name"))
+                markdown_table(counts(dataset, "source_kind", "source_name"))
             ),
         }
     )
 
 
 @asset_check(asset=instruction_dataset, blocking=True)
-def jsonl_reads_back(data_paths: DataPaths) -> AssetCheckResult:
-    """Every line is a UTF-8 JSON object with the same keys in the same order."""
-    path = dataset_path(data_paths)
-    lines, problems = validate_jsonl(path)
+def jsonl_reads_back(config: PublishConfig, data_paths: DataPaths) -> AssetCheckResult:
+    """Every published file reads back: UTF-8 JSON objects, the same keys in the same order on
+    every line, and valid turns in the conversation shapes."""
+    lines, problems = validate_jsonl(dataset_path(data_paths))
+    rows = [{"file": DATASET_FILE, "line": p.line, "problem": p.problem} for p in problems]
+    for fmt in dict.fromkeys(["instructions", *config.formats]):
+        for side in (None, "train", "validation"):
+            path = format_path(data_paths, fmt, side)
+            _, found = validate_format(path, fmt)
+            rows += [{"file": path.name, "line": None, "problem": text} for text in found]
+    table = pl.DataFrame(rows, schema={"file": pl.String, "line": pl.Int64, "problem": pl.String})
     return AssetCheckResult(
-        passed=not problems,
-        metadata={
-            "lines": lines,
-            "problems": MetadataValue.md(
-                markdown_table(
-                    pl.DataFrame(
-                        [{"line": p.line, "problem": p.problem} for p in problems],
-                        schema={"line": pl.Int64, "problem": pl.String},
-                    )
-                )
-            ),
-        },
+        passed=table.is_empty(),
+        metadata={"lines": lines, "problems": MetadataValue.md(markdown_table(table))},
     )

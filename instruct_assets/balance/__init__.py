@@ -1,0 +1,1 @@
+"""Diversity and balance: task labels, diversity statistics, and the DuckDB selection."""

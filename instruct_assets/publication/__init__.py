@@ -1,0 +1,1 @@
+"""Publication: the training file formats, the train/validation split and the dataset card."""

@@ -1,0 +1,1 @@
+"""Data-quality suites (Great Expectations) for the canonical tables and the final dataset."""

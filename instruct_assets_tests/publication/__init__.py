@@ -1,0 +1,1 @@
+"""Tests of the publication modules: formats, split, dataset card."""

@@ -1,0 +1,1 @@
+"""Tests of the Great Expectations data-quality suites."""
