@@ -6,9 +6,7 @@ from dagster import AssetKey
 
 from instruct_assets.definitions import defs
 
-EXPECTED_GROUPS = {
-    "raw_sources", "ingest", "candidates", "curation", "balance", "audit", "publish"
-}
+EXPECTED_GROUPS = {"raw_sources", "ingest", "candidates", "curation", "balance", "audit", "publish"}
 
 
 def test_definitions_load_with_the_rebuild_job() -> None:

@@ -65,5 +65,11 @@ def test_webserver_serves_every_group_from_the_workspace_file(tmp_path: Path) ->
     groups = {node["groupName"] for node in nodes}
     assert {"instruction_dataset", "candidate_examples", "raw_faq_dumps"} <= keys
     assert groups == {
-        "raw_sources", "ingest", "candidates", "curation", "balance", "audit", "publish"
+        "raw_sources",
+        "ingest",
+        "candidates",
+        "curation",
+        "balance",
+        "audit",
+        "publish",
     }
