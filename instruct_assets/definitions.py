@@ -28,7 +28,9 @@ from instruct_assets.defs.publish_assets import instruction_dataset, jsonl_reads
 from instruct_assets.defs.quality_checks import (
     balanced_examples_structure_suite,
     candidate_examples_suite,
+    clean_examples_suite,
     final_dataset_suite_check,
+    normalized_examples_suite,
     unique_examples_suite,
 )
 from instruct_assets.defs.raw_sources import observe_raw_sources
@@ -63,6 +65,8 @@ def build_definitions(data_paths: DataPaths | None = None) -> Definitions:
             every_candidate_accounted_for,
             jsonl_reads_back,
             candidate_examples_suite,
+            normalized_examples_suite,
+            clean_examples_suite,
             unique_examples_suite,
             balanced_examples_structure_suite,
             final_dataset_suite_check,

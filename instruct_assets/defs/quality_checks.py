@@ -162,7 +162,13 @@ def suite_check(
 candidate_examples_suite = suite_check(
     "candidate_examples",
     "candidate_examples",
-    partial(canonical_table_suite, min_chars={"response": 0}),
+    partial(
+        canonical_table_suite,
+        min_chars={"response": 0},
+        # length limits are curation's (response_too_long), not structure: a 30k-character
+        # documentation section is a valid candidate that the rules later drop
+        max_chars={"instruction": 1_000_000, "input": 1_000_000, "response": 1_000_000},
+    ),
     blocking=True,
 )
 unique_examples_suite = suite_check(
@@ -198,4 +204,20 @@ balanced_examples_structure_suite = suite_check(
 )
 final_dataset_suite_check = suite_check(
     "balanced_examples", "final_dataset", _final_dataset_expectations, blocking=False
+)
+normalized_examples_suite = suite_check(
+    "normalized_examples",
+    "normalized_examples",
+    partial(
+        canonical_table_suite,
+        min_chars={"response": 0},
+        max_chars={"instruction": 1_000_000, "input": 1_000_000, "response": 1_000_000},
+    ),
+    blocking=True,
+)
+clean_examples_suite = suite_check(
+    "clean_examples",
+    "clean_examples",
+    partial(canonical_table_suite, unique_columns=("record_id",)),
+    blocking=True,
 )
