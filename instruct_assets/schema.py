@@ -66,6 +66,20 @@ EXAMPLE_SCHEMA = pl.Schema(
 instruction set (``alpaca``, ``sharegpt`` ...) or the template that turned a FAQ entry or a
 documentation section into a pair (``faq_heading``, ``docs_howto_heading`` ...)."""
 
+REQUIRED_COLUMNS = (  # never null in any stage table
+    "example_id",
+    "record_id",
+    "instruction",
+    "input",
+    "response",
+    "source_kind",
+    "origin",
+    "source_name",
+    "source_file",
+    "source_locator",
+    "license",
+)
+
 PROVENANCE_COLUMNS = (
     "example_id",
     "record_id",

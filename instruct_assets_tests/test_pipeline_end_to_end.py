@@ -11,7 +11,7 @@ from dagster import DagsterInstance, ExecuteInProcessResult
 
 from instruct_assets.definitions import build_definitions
 from instruct_assets.defs.resources import DataPaths
-from instruct_assets.publish import JSONL_KEYS, validate_jsonl
+from instruct_assets.publication.formats import JSONL_KEYS, validate_format
 from instruct_assets.readers import FileReadError
 
 # Defects written into the sample corpus on purpose, each with the rule that must catch it.
@@ -81,7 +81,7 @@ def test_run_succeeds_and_every_check_passes(built: tuple[Path, ExecuteInProcess
 def test_published_jsonl_is_the_curated_table(built: tuple[Path, ExecuteInProcessResult]) -> None:
     data_dir, _ = built
     path = data_dir / "out" / "instructions.jsonl"
-    lines, problems = validate_jsonl(path)
+    lines, problems = validate_format(path, "instructions")
     assert problems == []
     curated = tables(data_dir, "balanced_examples")
     assert lines == curated.height > 300

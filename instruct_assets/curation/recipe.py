@@ -7,10 +7,12 @@ answer is right for a classification and wrong for an explanation.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from instruct_assets.curation.task_types import TaskType
 
 Action = Literal["drop", "warn", "off"]
 
@@ -21,24 +23,6 @@ class RecipeError(ValueError):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-TaskType = Literal[
-    "refusal",
-    "translate",
-    "summarize",
-    "code",
-    "math_reasoning",
-    "classify",
-    "extract",
-    "rewrite",
-    "brainstorm",
-    "creative_writing",
-    "explain",
-    "closed_qa",
-    "open_qa",
-    "other",
-]
 
 
 class PerTaskType(_Strict):
@@ -201,12 +185,3 @@ def deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
         else:
             merged[key] = value
     return merged
-
-
-def _check_task_types_match() -> None:
-    from instruct_assets.curation.task_types import TASK_TYPES
-
-    assert set(get_args(TaskType)) == set(TASK_TYPES), "recipe.TaskType and TASK_TYPES differ"
-
-
-_check_task_types_match()

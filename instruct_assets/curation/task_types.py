@@ -9,10 +9,11 @@ a wrong label can be traced to the rule that gave it. Vectorised: one ``when/the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import polars as pl
 
-TASK_TYPES = (
+TaskType = Literal[
     "refusal",
     "translate",
     "summarize",
@@ -27,7 +28,8 @@ TASK_TYPES = (
     "closed_qa",
     "open_qa",
     "other",
-)
+]
+TASK_TYPES: tuple[str, ...] = get_args(TaskType)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dagster import (
 
 from instruct_assets.defs.ingest_assets import examples_key
 from instruct_assets.defs.metadata import counts, markdown_table, table_metadata
-from instruct_assets.schema import EXAMPLE_SCHEMA, SourceKind
+from instruct_assets.schema import EXAMPLE_SCHEMA, REQUIRED_COLUMNS, SourceKind
 
 CANDIDATES_GROUP = "candidates"
 
@@ -40,20 +40,9 @@ def candidate_examples_are_canonical(candidate_examples: pl.DataFrame) -> AssetC
     """Canonical schema, one row per raw record, no missing text or provenance."""
     schema_ok = candidate_examples.schema == EXAMPLE_SCHEMA
     duplicated = candidate_examples.filter(pl.col("record_id").is_duplicated())
-    required = [
-        "example_id",
-        "record_id",
-        "instruction",
-        "input",
-        "response",
-        "source_kind",
-        "origin",
-        "source_name",
-        "source_file",
-        "source_locator",
-        "license",
-    ]
-    nulls = candidate_examples.select(pl.col(required).null_count()).row(0, named=True)
+    nulls = candidate_examples.select(pl.col(list(REQUIRED_COLUMNS)).null_count()).row(
+        0, named=True
+    )
     with_nulls = {column: count for column, count in nulls.items() if count}
     return AssetCheckResult(
         passed=schema_ok and duplicated.is_empty() and not with_nulls,

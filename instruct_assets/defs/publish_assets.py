@@ -21,7 +21,6 @@ from instruct_assets.defs.resources import DataPaths
 from instruct_assets.publication.card import write_dataset_card
 from instruct_assets.publication.formats import FORMATS, validate_format, write_format
 from instruct_assets.publication.split import split_train_validation
-from instruct_assets.publish import validate_jsonl
 
 PUBLISH_GROUP = "publish"
 DATASET_FILE = "instructions.jsonl"
@@ -107,14 +106,14 @@ def instruction_dataset(
 def jsonl_reads_back(config: PublishConfig, data_paths: DataPaths) -> AssetCheckResult:
     """Every published file reads back: UTF-8 JSON objects, the same keys in the same order on
     every line, and valid turns in the conversation shapes."""
-    lines, problems = validate_jsonl(dataset_path(data_paths))
-    rows = [{"file": DATASET_FILE, "line": p.line, "problem": p.problem} for p in problems]
+    lines, _ = validate_format(dataset_path(data_paths), "instructions")
+    rows = []
     for fmt in dict.fromkeys(["instructions", *config.formats]):
         for side in (None, "train", "validation"):
             path = format_path(data_paths, fmt, side)
             _, found = validate_format(path, fmt)
-            rows += [{"file": path.name, "line": None, "problem": text} for text in found]
-    table = pl.DataFrame(rows, schema={"file": pl.String, "line": pl.Int64, "problem": pl.String})
+            rows += [{"file": path.name, "problem": text} for text in found]
+    table = pl.DataFrame(rows, schema={"file": pl.String, "problem": pl.String})
     return AssetCheckResult(
         passed=table.is_empty(),
         metadata={"lines": lines, "problems": MetadataValue.md(markdown_table(table))},

@@ -1,6 +1,6 @@
 """The shapes trainers load, built from the canonical example table in one Polars pass each.
 
-- ``instructions``: the project's own JSONL (``publish.JSONL_KEYS``): ``id``, ``instruction``,
+- ``instructions``: the project's own JSONL (``JSONL_KEYS``): ``id``, ``instruction``,
   ``input``, ``response``, ``system`` (null when none), ``history`` (``role``/``content`` turns).
 - ``alpaca``: LLaMA-Factory's alpaca shape, ``instruction``, ``input``, ``output``, ``system``
   (``""`` when none) and ``history`` as ``[[user, assistant], ...]`` pairs, with ``id`` first so
@@ -24,9 +24,10 @@ from typing import Any
 
 import polars as pl
 
-from instruct_assets.publish import JSONL_KEYS
-
 FORMATS = ("instructions", "alpaca", "messages", "sharegpt")
+JSONL_KEYS = ("id", "instruction", "input", "response", "system", "history")
+"""The chapter's instruction / input / response, the id that traces a line to its source, and
+the conversation context multi-turn examples need."""
 
 FORMAT_KEYS: dict[str, tuple[str, ...]] = {
     "instructions": JSONL_KEYS,

@@ -38,24 +38,11 @@ from typing import Any, ClassVar
 import polars as pl
 
 from instruct_assets.curation.task_types import TASK_TYPES
-from instruct_assets.schema import EXAMPLE_SCHEMA, Origin, SourceKind
+from instruct_assets.schema import EXAMPLE_SCHEMA, REQUIRED_COLUMNS, Origin, SourceKind
 
 logger = logging.getLogger(__name__)
 
 CANONICAL_COLUMNS: tuple[str, ...] = tuple(EXAMPLE_SCHEMA)
-REQUIRED_COLUMNS = (
-    "example_id",
-    "record_id",
-    "instruction",
-    "input",
-    "response",
-    "source_kind",
-    "origin",
-    "source_name",
-    "source_file",
-    "source_locator",
-    "license",
-)
 """Columns that must never be null: ids, the text of the pair, and the provenance."""
 
 MIN_CHARS: dict[str, int] = {"instruction": 1, "input": 0, "response": 1}
