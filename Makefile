@@ -22,7 +22,7 @@ $(UV):
 env: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@mkdir -p "$(DAGSTER_HOME)"
-	@test -f "$(DAGSTER_HOME)/dagster.yaml" || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"
+	@cp data/config/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
 
 run: env
 	$(VENV_BIN)/dagster job execute -m instruct_assets.definitions -j rebuild_dataset

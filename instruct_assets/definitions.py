@@ -11,7 +11,7 @@ publish      instruction_dataset: data/out/instructions.jsonl
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, define_asset_job
+from dagster import Definitions
 
 from instruct_assets.defs.audit import every_candidate_accounted_for, rejected_examples
 from instruct_assets.defs.balance_assets import balance_examples, task_labels
@@ -34,13 +34,13 @@ from instruct_assets.defs.quality_checks import (
     unique_examples_suite,
 )
 from instruct_assets.defs.raw_sources import observe_raw_sources
-from instruct_assets.defs.resources import DataPaths
-
-rebuild_dataset = define_asset_job(
-    "rebuild_dataset",
-    selection=AssetSelection.all(include_sources=True),
-    description="Observe the raw sources and rebuild every table and the published dataset.",
+from instruct_assets.defs.rebuilds import (
+    nightly_rebuild,
+    raw_file_changes,
+    rebuild_dataset,
+    rebuild_jobs,
 )
+from instruct_assets.defs.resources import DataPaths
 
 
 def build_definitions(data_paths: DataPaths | None = None) -> Definitions:
@@ -71,7 +71,9 @@ def build_definitions(data_paths: DataPaths | None = None) -> Definitions:
             balanced_examples_structure_suite,
             final_dataset_suite_check,
         ],
-        jobs=[rebuild_dataset],
+        jobs=[rebuild_dataset, *rebuild_jobs.values()],
+        schedules=[nightly_rebuild],
+        sensors=[raw_file_changes],
         resources={
             "data_paths": paths,
             "parquet_io_manager": ParquetIOManager(base_dir=str(paths.tables_dir)),

@@ -59,6 +59,10 @@ class DataPaths(ConfigurableResource):
         return self.root / "config" / "curation.yaml"
 
     @property
+    def blocklist_file(self) -> Path:
+        return self.root / "config" / "blocklist.yaml"
+
+    @property
     def tables_dir(self) -> Path:
         return self.root / "tables"
 
