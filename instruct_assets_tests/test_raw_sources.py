@@ -8,6 +8,7 @@ from dagster import DagsterInstance
 
 from instruct_assets.definitions import build_definitions
 from instruct_assets.defs.raw_sources import (
+    BLOCKLIST_KEY,
     CURATION_RECIPE_KEY,
     EVAL_BENCHMARKS_KEY,
     RAW_ASSET_KEYS,
@@ -26,6 +27,7 @@ def data_versions(data_dir: Path) -> dict[str, str]:
             SOURCE_CATALOGUE_KEY,
             CURATION_RECIPE_KEY,
             EVAL_BENCHMARKS_KEY,
+            BLOCKLIST_KEY,
         ],
     )
     versions = {}
@@ -45,6 +47,7 @@ def test_a_changed_file_changes_only_its_kind(data_dir: Path) -> None:
         "source_catalogue",
         "curation_recipe",
         "eval_benchmarks",
+        "blocklist",
     }
     assert data_versions(data_dir) == before
 

@@ -97,6 +97,7 @@ class Rules(_Strict):
     personal_data: Rule = Rule(action="warn")
     refusal_without_alternative: Rule = Rule(action="warn")
     benchmark_overlap: Rule = Rule()
+    blocklisted: Rule = Rule()
 
 
 class NearDuplicateIndex(_Strict):

@@ -352,3 +352,26 @@ def overlap_decisions(matches: pl.DataFrame, signals: pl.DataFrame, recipe: Reci
 
 def dropped_record_ids(decisions: pl.DataFrame) -> pl.DataFrame:
     return decisions.filter(pl.col("action") == "drop").select("record_id").unique()
+
+
+def blocklist_decisions(
+    blocked: pl.DataFrame, signals: pl.DataFrame, recipe: Recipe
+) -> pl.DataFrame:
+    """Decisions for quarantined examples (from ``operations.blocklist.blocked_decisions``)."""
+    rule = recipe.rules.blocklisted
+    if rule.action == "off" or blocked.is_empty():
+        return pl.DataFrame(schema=DECISION_SCHEMA)
+    return blocked.join(
+        signals.select("record_id", "task_type"), on="record_id", how="left"
+    ).select(
+        "record_id",
+        "example_id",
+        pl.lit(RULES_STAGE).alias("stage"),
+        pl.lit("blocklisted").alias("rule"),
+        pl.lit(rule.action).alias("action"),
+        "reason",
+        pl.col("value").cast(pl.Float64),
+        pl.lit("blocklist").alias("threshold"),
+        "related_id",
+        "task_type",
+    )

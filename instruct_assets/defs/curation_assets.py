@@ -26,11 +26,17 @@ from instruct_assets.curation.decontamination import find_overlaps, load_benchma
 from instruct_assets.curation.dedup import deduplicate
 from instruct_assets.curation.normalize import normalize_examples
 from instruct_assets.curation.recipe import Recipe
-from instruct_assets.curation.rules import dropped_record_ids, evaluate_rules, overlap_decisions
+from instruct_assets.curation.rules import (
+    blocklist_decisions,
+    dropped_record_ids,
+    evaluate_rules,
+    overlap_decisions,
+)
 from instruct_assets.curation.signals import compute_signals
 from instruct_assets.defs.metadata import counts, markdown_table, table_metadata
-from instruct_assets.defs.raw_sources import CURATION_RECIPE_KEY, EVAL_BENCHMARKS_KEY
+from instruct_assets.defs.raw_sources import BLOCKLIST_KEY, CURATION_RECIPE_KEY, EVAL_BENCHMARKS_KEY
 from instruct_assets.defs.resources import DataPaths
+from instruct_assets.operations.blocklist import Blocklist, blocked_decisions
 
 CURATION_GROUP = "curation"
 PARQUET = {"io_manager_key": "parquet_io_manager"}
@@ -134,7 +140,7 @@ def _rule_examples(decisions: pl.DataFrame, examples: pl.DataFrame) -> str:
         ),
     },
     ins={"normalized_examples": AssetIn(), "example_signals": AssetIn()},
-    deps=[CURATION_RECIPE_KEY, EVAL_BENCHMARKS_KEY],
+    deps=[CURATION_RECIPE_KEY, EVAL_BENCHMARKS_KEY, BLOCKLIST_KEY],
 )
 def apply_curation_rules(
     context: AssetExecutionContext,
@@ -153,8 +159,12 @@ def apply_curation_rules(
         list(recipe.decontamination.fields),
         recipe.decontamination.min_shared_ngrams,
     )
+    blocked = blocked_decisions(
+        normalized_examples, Blocklist.load(data_paths.blocklist_file), recipe.duplicates
+    )
     decisions = pl.concat(
         [
+            blocklist_decisions(blocked, example_signals, recipe),
             evaluate_rules(example_signals, recipe),
             overlap_decisions(overlaps, example_signals, recipe),
         ],

@@ -32,6 +32,7 @@ RAW_ASSET_KEYS: dict[SourceKind, AssetKey] = {
 SOURCE_CATALOGUE_KEY = AssetKey("source_catalogue")
 CURATION_RECIPE_KEY = AssetKey("curation_recipe")
 EVAL_BENCHMARKS_KEY = AssetKey("eval_benchmarks")
+BLOCKLIST_KEY = AssetKey("blocklist")
 
 _DESCRIPTIONS = {
     SourceKind.FAQ: "FAQ dumps (Markdown, RST, HTML, CSV, JSON) under raw/faq/.",
@@ -83,6 +84,12 @@ def _observe_files(raw_dir: Path, paths: list[Path]) -> ObserveResult:
             description="The curation recipe: normalisation, rules, duplicates.",
         ),
         AssetSpec(
+            BLOCKLIST_KEY,
+            group_name=RAW_SOURCES_GROUP,
+            kinds={"yaml"},
+            description="Reviewed blocklist of quarantined examples and text patterns.",
+        ),
+        AssetSpec(
             EVAL_BENCHMARKS_KEY,
             group_name=RAW_SOURCES_GROUP,
             kinds={"file"},
@@ -102,6 +109,7 @@ def observe_raw_sources(
     for key, path in (
         (SOURCE_CATALOGUE_KEY, data_paths.catalogue_file),
         (CURATION_RECIPE_KEY, data_paths.recipe_file),
+        (BLOCKLIST_KEY, data_paths.blocklist_file),
     ):
         yield ObserveResult(
             asset_key=key,
