@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from dagster import Definitions
 
-from instruct_assets.defs.audit import every_candidate_accounted_for, rejected_examples
+from instruct_assets.defs.audit import (
+    every_candidate_accounted_for,
+    rejected_examples,
+    sql_warehouse,
+)
 from instruct_assets.defs.balance_assets import balance_examples, task_labels
 from instruct_assets.defs.candidates import candidate_examples, candidate_examples_are_canonical
 from instruct_assets.defs.curation_assets import (
@@ -58,6 +62,7 @@ def build_definitions(data_paths: DataPaths | None = None) -> Definitions:
             task_labels,
             balance_examples,
             rejected_examples,
+            sql_warehouse,
             instruction_dataset,
         ],
         asset_checks=[

@@ -126,3 +126,15 @@ def test_quarantine_then_rebuild_drops_the_example_and_its_near_duplicate(
         for line in (data_dir / "out" / "instructions.jsonl").read_text().splitlines()
     }
     assert published["id"] not in ids
+
+
+def test_the_warehouse_answers_sql_read_only(built: Path) -> None:
+    import duckdb
+
+    path = built / "warehouse" / "instruct_assets.duckdb"
+    with duckdb.connect(str(path), read_only=True) as con:
+        outcomes = dict(con.sql("SELECT outcome, count(*) FROM lineage GROUP BY 1").fetchall())
+        published = con.sql("SELECT count(*) FROM balanced").fetchall()[0][0]
+    lines = (built / "out" / "instructions.jsonl").read_text().splitlines()
+    assert outcomes["published"] == published == len(lines)
+    assert outcomes["rules:assistant_boilerplate"] == 3

@@ -2,13 +2,23 @@
 that nothing was lost between the candidates and the curated set."""
 
 import polars as pl
-from dagster import AssetCheckResult, AssetIn, MetadataValue, Output, asset, asset_check
+from dagster import (
+    AssetCheckResult,
+    AssetIn,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    Output,
+    asset,
+    asset_check,
+)
 
 from instruct_assets.curation.rejections import duplicate_rejections, rule_rejections
 from instruct_assets.defs.curation_assets import RecipeConfig
 from instruct_assets.defs.ingest_assets import rejections_key
 from instruct_assets.defs.metadata import counts, markdown_table, table_metadata
 from instruct_assets.defs.resources import DataPaths
+from instruct_assets.operations.warehouse import build_warehouse
 from instruct_assets.schema import REJECTION_SCHEMA, SourceKind
 
 AUDIT_GROUP = "audit"
@@ -104,4 +114,35 @@ def every_candidate_accounted_for(
             "balanced": balanced_examples.height,
             **problems,
         },
+    )
+
+
+@asset(
+    group_name=AUDIT_GROUP,
+    kinds={"duckdb"},
+    deps=[
+        AssetKey(name)
+        for name in (
+            "candidate_examples",
+            "normalized_examples",
+            "example_signals",
+            "rule_decisions",
+            "clean_examples",
+            "duplicate_clusters",
+            "unique_examples",
+            "task_labels",
+            "balanced_examples",
+            "rejected_examples",
+        )
+    ],
+)
+def sql_warehouse(data_paths: DataPaths) -> MaterializeResult:
+    """DuckDB views over every stage table and a lineage view, for SQL questions."""
+    path, views = build_warehouse(data_paths.tables_dir, data_paths.root / "warehouse")
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(path)),
+            "views": MetadataValue.md("\n".join(f"- `{view}`" for view in views)),
+            "open_with": MetadataValue.text(f"duckdb -readonly {path}"),
+        }
     )
