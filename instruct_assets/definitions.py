@@ -28,7 +28,11 @@ from instruct_assets.defs.curation_assets import (
 )
 from instruct_assets.defs.ingest_assets import ingest_assets
 from instruct_assets.defs.io_manager import ParquetIOManager
-from instruct_assets.defs.publish_assets import instruction_dataset, jsonl_reads_back
+from instruct_assets.defs.publish_assets import (
+    dataset_release,
+    instruction_dataset,
+    jsonl_reads_back,
+)
 from instruct_assets.defs.quality_checks import (
     balanced_examples_structure_suite,
     candidate_examples_suite,
@@ -64,6 +68,7 @@ def build_definitions(data_paths: DataPaths | None = None) -> Definitions:
             rejected_examples,
             sql_warehouse,
             instruction_dataset,
+            dataset_release,
         ],
         asset_checks=[
             candidate_examples_are_canonical,

@@ -138,3 +138,37 @@ def test_the_warehouse_answers_sql_read_only(built: Path) -> None:
     lines = (built / "out" / "instructions.jsonl").read_text().splitlines()
     assert outcomes["published"] == published == len(lines)
     assert outcomes["rules:assistant_boilerplate"] == 3
+
+
+def test_a_changed_raw_file_gives_a_release_diff(built: Path, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(built, data_dir)
+    releases = data_dir / "out" / "releases"
+    first = (releases / "LATEST").read_text().strip()
+    balanced = pl.read_parquet(data_dir / "tables" / "balanced_examples.parquet")
+    team = balanced.filter(pl.col("source_file") == "human/team_alpaca/examples.jsonl")
+    changed, emptied = (team.row(index, named=True) for index in (0, 1))
+    path = data_dir / "raw" / changed["source_file"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for row, output in ((changed, "A reworded answer that says the same thing."), (emptied, "")):
+        number = int(row["source_locator"].split()[1])
+        record = json.loads(lines[number - 1])
+        record["output"] = output
+        lines[number - 1] = json.dumps(record)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build(data_dir)
+    second = (releases / "LATEST").read_text().strip()
+    assert second != first
+    manifest = json.loads((releases / second / "manifest.json").read_text())
+    diff = json.loads((releases / second / "diff.json").read_text())
+    assert manifest["diff"]["previous"] == first
+    assert changed["record_id"] in diff["examples"]["changed"]
+    assert [emptied["record_id"], "rules:placeholder_response"] in diff["examples"]["removed"]
+    assert diff["removed_by_reason"]["rules:placeholder_response"] == 1
+    assert (
+        manifest["inputs"]["human/team_alpaca/examples.jsonl"]
+        != json.loads((releases / first / "manifest.json").read_text())["inputs"][
+            "human/team_alpaca/examples.jsonl"
+        ]
+    )
+    assert (releases / second / "instructions.jsonl").exists()

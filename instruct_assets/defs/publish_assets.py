@@ -15,12 +15,15 @@ from dagster import (
 )
 from pydantic import Field
 
+from instruct_assets.catalogue import raw_files
 from instruct_assets.defs.curation_assets import RecipeConfig
 from instruct_assets.defs.metadata import counts, markdown_table
 from instruct_assets.defs.resources import DataPaths
+from instruct_assets.operations.releases import make_release, point_latest
 from instruct_assets.publication.card import write_dataset_card
 from instruct_assets.publication.formats import FORMATS, validate_format, write_format
 from instruct_assets.publication.split import split_train_validation
+from instruct_assets.schema import SourceKind
 
 PUBLISH_GROUP = "publish"
 DATASET_FILE = "instructions.jsonl"
@@ -117,4 +120,43 @@ def jsonl_reads_back(config: PublishConfig, data_paths: DataPaths) -> AssetCheck
     return AssetCheckResult(
         passed=table.is_empty(),
         metadata={"lines": lines, "problems": MetadataValue.md(markdown_table(table))},
+    )
+
+
+@asset(
+    group_name=PUBLISH_GROUP,
+    kinds={"json"},
+    deps=[instruction_dataset],
+    ins={"balanced_examples": AssetIn(), "rejected_examples": AssetIn()},
+)
+def dataset_release(
+    data_paths: DataPaths, balanced_examples: pl.DataFrame, rejected_examples: pl.DataFrame
+) -> MaterializeResult:
+    """The publication kept as a numbered release with its manifest and diff; LATEST moves
+    here, after every blocking check upstream has passed."""
+    inputs = {
+        path.relative_to(data_paths.raw_dir).as_posix(): path
+        for kind in SourceKind
+        for path in raw_files(data_paths.raw_dir, kind)
+    }
+    config = [data_paths.catalogue_file, data_paths.recipe_file, data_paths.blocklist_file]
+    version, manifest = make_release(
+        data_paths.out_dir,
+        balanced_examples,
+        rejected_examples,
+        config_files=config,
+        input_files=inputs,
+    )
+    point_latest(data_paths.out_dir, version)
+    diff = manifest["diff"]
+    return MaterializeResult(
+        metadata={
+            "version": version,
+            "path": MetadataValue.path(str(data_paths.out_dir / "releases" / version)),
+            "previous": diff["previous"] or "none",
+            "added": diff["added"],
+            "removed": diff["removed"],
+            "changed": diff["changed"],
+            "removed_by_reason": MetadataValue.json(diff["removed_by_reason"]),
+        }
     )
