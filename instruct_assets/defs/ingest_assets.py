@@ -72,16 +72,27 @@ def build_ingest_assets(kind: SourceKind) -> AssetsDefinition:
     def ingest(
         context: AssetExecutionContext, data_paths: DataPaths
     ) -> Iterator[Output | AssetCheckResult]:
-        result = ingest_kind(data_paths.raw_dir, data_paths.catalogue(), kind)
+        # Unchanged files come from the per-file cache: only changed files are read again.
+        result = ingest_kind(
+            data_paths.raw_dir,
+            data_paths.catalogue(),
+            kind,
+            cache_dir=data_paths.tables_dir / "ingest_cache" / kind.value,
+        )
         files_table = MetadataValue.md(markdown_table(result.files.drop("sha256")))
+        reread = int((~result.files["from_cache"]).sum())
         context.log.info(
-            f"{kind.value}: {result.files.height} files, {result.examples.height} examples, "
-            f"{result.rejections.height} rejected"
+            f"{kind.value}: {result.files.height} files ({reread} read, the rest unchanged and "
+            f"cached), {result.examples.height} examples, {result.rejections.height} rejected"
         )
         yield Output(
             result.examples,
             output_name=examples.path[-1],
-            metadata={**table_metadata(result.examples, PREVIEW_COLUMNS), "files": files_table},
+            metadata={
+                **table_metadata(result.examples, PREVIEW_COLUMNS),
+                "files": files_table,
+                "files_read_again": reread,
+            },
         )
         rejection_metadata = table_metadata(result.rejections, REJECTION_PREVIEW_COLUMNS)
         rejection_metadata["rows_per_rule"] = MetadataValue.md(
