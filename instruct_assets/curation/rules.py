@@ -300,27 +300,47 @@ def rule_firings(recipe: Recipe) -> dict[str, tuple[Rule, Firing]]:
     return {name: (rule, build()) for name, (rule, build) in table.items() if rule.action != "off"}
 
 
+def _decision_rows(
+    frame: pl.DataFrame,
+    rule: str,
+    action: str,
+    reason: pl.Expr,
+    value: pl.Expr,
+    threshold: pl.Expr,
+    related: pl.Expr,
+) -> pl.DataFrame:
+    """The decision table's columns for the rows of ``frame`` a rule fired on."""
+    return frame.select(
+        "record_id",
+        "example_id",
+        pl.lit(RULES_STAGE).alias("stage"),
+        pl.lit(rule).alias("rule"),
+        pl.lit(action).alias("action"),
+        reason.cast(pl.String).alias("reason"),
+        value.cast(pl.Float64).alias("value"),
+        threshold.cast(pl.String).alias("threshold"),
+        related.cast(pl.String).alias("related_id"),
+        "task_type",
+    )
+
+
 def evaluate_rules(signals: pl.DataFrame, recipe: Recipe) -> pl.DataFrame:
     """One decision row per (example, rule) that fires."""
     frames = []
     for name, (rule, firing) in rule_firings(recipe).items():
         fired = signals.filter((firing.fires & _applies(rule)).fill_null(False))
-        if fired.is_empty():
-            continue
-        frames.append(
-            fired.select(
-                "record_id",
-                "example_id",
-                pl.lit(RULES_STAGE).alias("stage"),
-                pl.lit(name).alias("rule"),
-                pl.lit(rule.action).alias("action"),
-                firing.reason.alias("reason"),
-                firing.value.cast(pl.Float64).alias("value"),
-                firing.threshold.cast(pl.String).alias("threshold"),
-                pl.lit(None, dtype=pl.String).alias("related_id"),
-                "task_type",
+        if not fired.is_empty():
+            frames.append(
+                _decision_rows(
+                    fired,
+                    name,
+                    rule.action,
+                    firing.reason,
+                    firing.value,
+                    firing.threshold,
+                    pl.lit(None),
+                )
             )
-        )
     return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=DECISION_SCHEMA)
 
 
@@ -330,28 +350,20 @@ def overlap_decisions(matches: pl.DataFrame, signals: pl.DataFrame, recipe: Reci
     if rule.action == "off" or matches.is_empty():
         return pl.DataFrame(schema=DECISION_SCHEMA)
     n = recipe.decontamination.ngram
-    return matches.join(
-        signals.select("record_id", "example_id", "task_type"), on="record_id"
-    ).select(
-        "record_id",
-        "example_id",
-        pl.lit(RULES_STAGE).alias("stage"),
-        pl.lit("benchmark_overlap").alias("rule"),
-        pl.lit(rule.action).alias("action"),
+    joined = matches.join(signals.select("record_id", "example_id", "task_type"), on="record_id")
+    return _decision_rows(
+        joined,
+        "benchmark_overlap",
+        rule.action,
         _text(
             f"shares {{}} word {n}-grams with benchmark item {{}}",
             pl.col("shared_ngrams"),
             pl.col("benchmark_item"),
-        ).alias("reason"),
-        pl.col("shared_ngrams").cast(pl.Float64).alias("value"),
-        pl.lit(str(recipe.decontamination.min_shared_ngrams)).alias("threshold"),
-        pl.col("benchmark_item").alias("related_id"),
-        "task_type",
+        ),
+        pl.col("shared_ngrams"),
+        pl.lit(str(recipe.decontamination.min_shared_ngrams)),
+        pl.col("benchmark_item"),
     )
-
-
-def dropped_record_ids(decisions: pl.DataFrame) -> pl.DataFrame:
-    return decisions.filter(pl.col("action") == "drop").select("record_id").unique()
 
 
 def blocklist_decisions(
@@ -361,17 +373,17 @@ def blocklist_decisions(
     rule = recipe.rules.blocklisted
     if rule.action == "off" or blocked.is_empty():
         return pl.DataFrame(schema=DECISION_SCHEMA)
-    return blocked.join(
-        signals.select("record_id", "task_type"), on="record_id", how="left"
-    ).select(
-        "record_id",
-        "example_id",
-        pl.lit(RULES_STAGE).alias("stage"),
-        pl.lit("blocklisted").alias("rule"),
-        pl.lit(rule.action).alias("action"),
-        "reason",
-        pl.col("value").cast(pl.Float64),
-        pl.lit("blocklist").alias("threshold"),
-        "related_id",
-        "task_type",
+    joined = blocked.join(signals.select("record_id", "task_type"), on="record_id", how="left")
+    return _decision_rows(
+        joined,
+        "blocklisted",
+        rule.action,
+        pl.col("reason"),
+        pl.col("value"),
+        pl.lit("blocklist"),
+        pl.col("related_id"),
     )
+
+
+def dropped_record_ids(decisions: pl.DataFrame) -> pl.DataFrame:
+    return decisions.filter(pl.col("action") == "drop").select("record_id").unique()
