@@ -6,6 +6,8 @@ All are matched against lower-cased text unless noted.
 
 from __future__ import annotations
 
+PLACEHOLDER_TAG = r"^<[^<>\n]{1,40}>$"
+"""A response that is only a tag such as ``<output audio>``: the generator had nothing to say."""
 PLACEHOLDER_RESPONSES = (
     "",
     "n/a",
@@ -109,9 +111,14 @@ PHONE = (
 # Text that ends a sentence, a list item, a code block or a quotation.
 # The instruction itself asks for a very short answer.
 ASKS_FOR_BREVITY = (
-    r"\b(?:in|with|using|to) (?:one|two|three|four|five|a single|a few|\d+) words?\b"
+    r"\b(?:in|with|using|to) (?:one|two|three|four|five|a single|a few|\d+)"
+    r"(?:\s*(?:-|to)\s*\d+)? words?\b"
     r"|\bone[- ]word\b|\bsingle word\b|\bin (?:a|one) (?:short |single )?(?:sentence|phrase|line)\b"
     r"|\bbriefly\b|\bshort answer\b|\byes or no\b|\bone sentence\b"
+    # a label to choose ("Output good or bad") or one item to name ("... a character name.")
+    r"|\boutput (?:\w+ or \w+|true|false|yes|no|[01])\b"
+    r"|\b(?:word|name|number|title|synonym|antonym|label|category|score|rating)[.?!]?\s*$"
+    r"|\b(?:a|one|another) (?:\w+ )?(?:word|symbol|number|name|acronym)\b"
 )
 TERMINAL = r"[.!?)\]}\"'`*:;…>|~_]\s*$|\d\s*$|#\w+\s*$"
 STRUCTURED_LAST_LINE = (

@@ -143,10 +143,12 @@ def _behaviour_signals() -> list[pl.Expr]:
                 | (_folded("response") == _folded("input"))
             )
         ).alias("echoes_prompt"),
-        response.str.strip_chars()
-        .str.strip_chars_end(".!")
-        .is_in(patterns.PLACEHOLDER_RESPONSES)
-        .alias("is_placeholder_response"),
+        (
+            response.str.strip_chars()
+            .str.strip_chars_end(".!")
+            .is_in(patterns.PLACEHOLDER_RESPONSES)
+            | response.str.strip_chars().str.contains(patterns.PLACEHOLDER_TAG)
+        ).alias("is_placeholder_response"),
         (pl.col("instruction").str.strip_chars() == "").alias("is_empty_instruction"),
     ]
 
