@@ -80,16 +80,6 @@ REQUIRED_COLUMNS = (  # never null in any stage table
     "license",
 )
 
-PROVENANCE_COLUMNS = (
-    "example_id",
-    "record_id",
-    "source_kind",
-    "origin",
-    "source_name",
-    "source_file",
-    "source_locator",
-)
-
 REJECTION_SCHEMA = pl.Schema(
     {
         "record_id": pl.String,
@@ -152,11 +142,3 @@ def example_id(
 def record_id(source_file: str, source_locator: str) -> str:
     """Stable provenance id: the same raw record gets the same id on every rebuild."""
     return _digest([source_file, source_locator])
-
-
-def empty_examples() -> pl.DataFrame:
-    return pl.DataFrame(schema=EXAMPLE_SCHEMA)
-
-
-def empty_rejections() -> pl.DataFrame:
-    return pl.DataFrame(schema=REJECTION_SCHEMA)

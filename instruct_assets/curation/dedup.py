@@ -18,7 +18,6 @@ from scipy.sparse.csgraph import connected_components
 from instruct_assets.curation.lsh import near_duplicate_pairs, signatures, subset
 from instruct_assets.curation.recipe import Duplicates
 from instruct_assets.curation.shingles import shingle
-from instruct_assets.schema import record_id as provenance_id
 
 CLUSTER_SCHEMA = pl.Schema(
     {
@@ -156,8 +155,3 @@ def deduplicate(examples: pl.DataFrame, quality: pl.DataFrame, settings: Duplica
     clusters = pl.concat(found, how="vertical").cast(CLUSTER_SCHEMA)  # type: ignore[arg-type]
     unique = _without_dropped(examples, clusters)
     return DedupResult(unique=unique, clusters=clusters)
-
-
-def cluster_key(kind: str, keeper_record: str) -> str:
-    """A short stable id for a cluster, for people to quote."""
-    return provenance_id(kind, keeper_record)

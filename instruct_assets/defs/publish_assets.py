@@ -43,9 +43,8 @@ def dataset_path(data_paths: DataPaths) -> Path:
 
 
 def format_path(data_paths: DataPaths, fmt: str, split: str | None = None) -> Path:
-    name = "instructions" if fmt == "instructions" else fmt
     folder = data_paths.out_dir / "splits" if split else data_paths.out_dir
-    return folder / (f"{name}.{split}.jsonl" if split else f"{name}.jsonl")
+    return folder / (f"{fmt}.{split}.jsonl" if split else f"{fmt}.jsonl")
 
 
 # Published only after the audit: its blocking accounting check stops a run that lost examples.

@@ -18,9 +18,6 @@ from instruct_assets.curation.lsh import near_duplicate_pairs
 from instruct_assets.curation.recipe import Duplicates
 from instruct_assets.curation.shingles import shingle
 
-BLOCKLIST_STAGE = "rules"
-BLOCKLIST_RULE = "blocklisted"
-
 
 class BlocklistError(ValueError):
     """The blocklist file is malformed; the message names it."""
