@@ -50,8 +50,13 @@ def files_version(files: list[tuple[str, str]]) -> str:
     return digest.hexdigest()[:16]
 
 
+def hashed_files(root: Path, paths: list[Path]) -> list[tuple[str, str]]:
+    """(path relative to ``root``, content hash) for each file: what a data version hashes."""
+    return [(path.relative_to(root).as_posix(), file_sha256(path)) for path in paths]
+
+
 def _observe_files(raw_dir: Path, paths: list[Path]) -> ObserveResult:
-    hashes = [(path.relative_to(raw_dir).as_posix(), file_sha256(path)) for path in paths]
+    hashes = hashed_files(raw_dir, paths)
     listing = "\n".join(f"- `{name}` {digest[:12]}" for name, digest in sorted(hashes))
     return ObserveResult(
         data_version=DataVersion(files_version(hashes)),

@@ -20,7 +20,7 @@ from dagster import (
 from instruct_assets.catalogue import raw_files
 from instruct_assets.curation.decontamination import benchmark_files
 from instruct_assets.defs.ingest_assets import examples_key, rejections_key
-from instruct_assets.defs.raw_sources import RAW_ASSET_KEYS, files_version
+from instruct_assets.defs.raw_sources import RAW_ASSET_KEYS, files_version, hashed_files
 from instruct_assets.defs.resources import DataPaths
 from instruct_assets.ingest import file_sha256
 from instruct_assets.schema import SourceKind
@@ -61,9 +61,7 @@ def current_versions(data_paths: DataPaths) -> dict[str, str]:
     versions = {}
     for kind in SourceKind:
         paths = raw_files(data_paths.raw_dir, kind)
-        versions[kind.value] = files_version(
-            [(path.relative_to(data_paths.raw_dir).as_posix(), file_sha256(path)) for path in paths]
-        )
+        versions[kind.value] = files_version(hashed_files(data_paths.raw_dir, paths))
     shared = [
         data_paths.catalogue_file,
         data_paths.recipe_file,
