@@ -157,25 +157,23 @@ def suite_check(
     return _suite_check
 
 
-# Candidates are not curated yet: an empty response is a defect the curation rules reject and
-# record (``placeholder_response``), so here it may be empty; unique_examples must not be.
+# Tables before the rules (candidates, normalized): an empty response is a defect the rules
+# reject and record (placeholder_response), and length limits are curation's
+# (response_too_long), not structure: a 30k-character documentation section is a valid
+# candidate that the rules later drop.
+uncurated_suite = partial(
+    canonical_table_suite,
+    min_chars={"response": 0},
+    max_chars={"instruction": 1_000_000, "input": 1_000_000, "response": 1_000_000},
+)
+# Tables after deduplication: the content id is unique too.
+deduplicated_suite = partial(canonical_table_suite, unique_columns=("record_id", "example_id"))
+
 candidate_examples_suite = suite_check(
-    "candidate_examples",
-    "candidate_examples",
-    partial(
-        canonical_table_suite,
-        min_chars={"response": 0},
-        # length limits are curation's (response_too_long), not structure: a 30k-character
-        # documentation section is a valid candidate that the rules later drop
-        max_chars={"instruction": 1_000_000, "input": 1_000_000, "response": 1_000_000},
-    ),
-    blocking=True,
+    "candidate_examples", "candidate_examples", uncurated_suite, blocking=True
 )
 unique_examples_suite = suite_check(
-    "unique_examples",
-    "unique_examples",
-    partial(canonical_table_suite, unique_columns=("record_id", "example_id")),
-    blocking=True,
+    "unique_examples", "unique_examples", deduplicated_suite, blocking=True
 )
 
 
@@ -197,27 +195,14 @@ def _final_dataset_expectations(suite_name: str, data_paths: DataPaths) -> list:
 # Structure blocks publication; the mix (shares, refusal band, coverage) warns, because a
 # short supply is reported rather than hidden or fatal.
 balanced_examples_structure_suite = suite_check(
-    "balanced_examples",
-    "balanced_examples_structure",
-    partial(canonical_table_suite, unique_columns=("record_id", "example_id")),
-    blocking=True,
+    "balanced_examples", "balanced_examples_structure", deduplicated_suite, blocking=True
 )
 final_dataset_suite_check = suite_check(
     "balanced_examples", "final_dataset", _final_dataset_expectations, blocking=False
 )
 normalized_examples_suite = suite_check(
-    "normalized_examples",
-    "normalized_examples",
-    partial(
-        canonical_table_suite,
-        min_chars={"response": 0},
-        max_chars={"instruction": 1_000_000, "input": 1_000_000, "response": 1_000_000},
-    ),
-    blocking=True,
+    "normalized_examples", "normalized_examples", uncurated_suite, blocking=True
 )
 clean_examples_suite = suite_check(
-    "clean_examples",
-    "clean_examples",
-    partial(canonical_table_suite, unique_columns=("record_id",)),
-    blocking=True,
+    "clean_examples", "clean_examples", canonical_table_suite, blocking=True
 )
