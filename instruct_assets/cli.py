@@ -7,14 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-
-def _data_dir(value: str | None) -> Path:
-    return Path(value or os.environ.get("INSTRUCT_ASSETS_DATA_DIR", "data")).resolve()
+from instruct_assets.defs.resources import DataPaths
 
 
-def _raw_dir(data_dir: Path) -> Path:
-    override = os.environ.get("INSTRUCT_ASSETS_RAW_DIR")
-    return Path(override).resolve() if override else data_dir / "raw"
+def _paths(data_dir: str | None) -> DataPaths:
+    """The same layout and environment defaults as the pipeline's ``data_paths`` resource."""
+    return DataPaths(data_dir=str(Path(data_dir).resolve())) if data_dir else DataPaths()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,16 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     quarantine.add_argument("--reviewer", default=os.environ.get("USER", "unknown"))
     args = parser.parse_args(argv)
-    data_dir = _data_dir(args.data_dir)
+    paths = _paths(args.data_dir)
     if args.command == "trace":
         from instruct_assets.operations.trace import trace as run_trace
 
-        print(run_trace(data_dir, _raw_dir(data_dir), args.query))
+        print(run_trace(paths.root, paths.raw_dir, args.query))
         return 0
     from instruct_assets.operations.quarantine import quarantine as run_quarantine
 
     message = run_quarantine(
-        data_dir, args.query, reason=args.reason, reviewer=args.reviewer, as_pattern=args.pattern
+        paths.root, args.query, reason=args.reason, reviewer=args.reviewer, as_pattern=args.pattern
     )
     print(message)
     return 0
